@@ -1,0 +1,161 @@
+"""The capture index: a small SQLite file beside the WARC files that says what is where.
+
+It records crawls, captures (one row per WARC response or revisit record), observations (the
+crawler's JSON metadata records) and issues met while crawling. It is written only after the WARC
+record it describes is on disk (see `archive.store`), and it can be rebuilt from the WARC files.
+"""
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.issues import Issue
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS crawls (
+    crawl_id TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    portals TEXT NOT NULL,          -- JSON list of portal ids
+    status TEXT NOT NULL,           -- running | finished | failed
+    stats TEXT                      -- JSON: counts at the end of the crawl
+);
+CREATE TABLE IF NOT EXISTS captures (
+    record_id TEXT PRIMARY KEY,     -- WARC-Record-ID
+    crawl_id TEXT NOT NULL REFERENCES crawls(crawl_id),
+    portal TEXT NOT NULL,
+    url TEXT NOT NULL,
+    method TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    content_type TEXT,
+    fetched_at TEXT NOT NULL,       -- WARC-Date, ISO 8601 UTC
+    payload_sha256 TEXT NOT NULL,
+    payload_length INTEGER NOT NULL,
+    warc_file TEXT NOT NULL,        -- relative to archive/warc/
+    warc_offset INTEGER NOT NULL,
+    warc_length INTEGER NOT NULL,
+    record_type TEXT NOT NULL,      -- response | revisit
+    refers_to TEXT,                 -- revisit: record_id of the capture holding the payload
+    referer TEXT
+);
+CREATE INDEX IF NOT EXISTS captures_url ON captures(url);
+CREATE INDEX IF NOT EXISTS captures_sha ON captures(payload_sha256);
+CREATE INDEX IF NOT EXISTS captures_crawl ON captures(crawl_id);
+CREATE TABLE IF NOT EXISTS observations (
+    record_id TEXT PRIMARY KEY,     -- WARC-Record-ID of the metadata record
+    crawl_id TEXT NOT NULL,
+    portal TEXT NOT NULL,
+    url TEXT NOT NULL,
+    capture TEXT,                   -- record_id of the capture it describes
+    observed_at TEXT NOT NULL,
+    data TEXT NOT NULL              -- the JSON written to the WARC metadata record
+);
+CREATE INDEX IF NOT EXISTS observations_crawl ON observations(crawl_id);
+CREATE TABLE IF NOT EXISTS issues (
+    id INTEGER PRIMARY KEY,
+    crawl_id TEXT,
+    stage TEXT NOT NULL,
+    code TEXT NOT NULL,
+    level TEXT NOT NULL,
+    message TEXT NOT NULL,
+    fix TEXT,
+    url TEXT,
+    capture TEXT
+);
+"""
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One archived response: where its record is, and what it held."""
+
+    record_id: str
+    crawl_id: str
+    portal: str
+    url: str
+    method: str
+    status: int
+    content_type: str | None
+    fetched_at: str
+    payload_sha256: str
+    payload_length: int
+    warc_file: str
+    warc_offset: int
+    warc_length: int
+    record_type: str
+    refers_to: str | None
+    referer: str | None
+
+
+CAPTURE_COLUMNS = ", ".join(Capture.__dataclass_fields__)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) the capture index at `path`."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    # WAL: readers (extract, verify) never block the crawl that is writing.
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.executescript(SCHEMA)
+    return conn
+
+
+def add_capture(conn: sqlite3.Connection, capture: Capture) -> None:
+    """Insert one capture row (after its WARC record is on disk)."""
+    values = [getattr(capture, name) for name in Capture.__dataclass_fields__]
+    marks = ", ".join("?" for _ in values)
+    conn.execute(f"INSERT INTO captures ({CAPTURE_COLUMNS}) VALUES ({marks})", values)
+
+
+def add_observation(conn: sqlite3.Connection, row: dict) -> None:
+    """Insert one observation row (after its WARC metadata record is on disk)."""
+    conn.execute(
+        "INSERT INTO observations (record_id, crawl_id, portal, url, capture, observed_at, data)"
+        " VALUES (:record_id, :crawl_id, :portal, :url, :capture, :observed_at, :data)",
+        row,
+    )
+
+
+def add_issue(conn: sqlite3.Connection, crawl_id: str | None, issue: Issue) -> None:
+    """Record an issue met while crawling."""
+    conn.execute(
+        "INSERT INTO issues (crawl_id, stage, code, level, message, fix, url, capture)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (crawl_id, issue.stage, issue.code, issue.level, issue.message, issue.fix, issue.url, issue.capture),
+    )
+
+
+def first_capture_of(conn: sqlite3.Connection, payload_sha256: str) -> Capture | None:
+    """The capture that holds the bytes of this payload, if it is archived already."""
+    row = conn.execute(
+        f"SELECT {CAPTURE_COLUMNS} FROM captures WHERE payload_sha256 = ? AND record_type = 'response'"
+        " ORDER BY fetched_at LIMIT 1",
+        (payload_sha256,),
+    ).fetchone()
+    return Capture(**row) if row else None
+
+
+def get_capture(conn: sqlite3.Connection, record_id: str) -> Capture | None:
+    """The capture with this WARC-Record-ID."""
+    row = conn.execute(f"SELECT {CAPTURE_COLUMNS} FROM captures WHERE record_id = ?", (record_id,)).fetchone()
+    return Capture(**row) if row else None
+
+
+def captures(conn: sqlite3.Connection, crawl_id: str | None = None) -> Iterator[Capture]:
+    """Every capture, oldest first; only one crawl's when `crawl_id` is given."""
+    sql = f"SELECT {CAPTURE_COLUMNS} FROM captures"
+    args: tuple = ()
+    if crawl_id:
+        sql += " WHERE crawl_id = ?"
+        args = (crawl_id,)
+    for row in conn.execute(sql + " ORDER BY fetched_at, rowid", args):
+        yield Capture(**row)
+
+
+def observations(conn: sqlite3.Connection) -> Iterator[dict]:
+    """Every observation, oldest first, with its JSON data decoded."""
+    for row in conn.execute("SELECT * FROM observations ORDER BY observed_at, rowid"):
+        yield {**dict(row), "data": json.loads(row["data"])}
