@@ -1,0 +1,308 @@
+"""The one generic spider: column lists → detail pages → attachments, all driven by a portal config.
+
+Every response is archived by `crawler.archiving` before it reaches a callback, so a page this
+spider fails to parse is still kept. What the spider reads off pages is yielded as observation items
+(``listing``, ``document``, ``attachment``), which `crawler.recording` writes into the archive as
+WARC metadata records.
+"""
+
+import re
+from collections.abc import AsyncIterator
+from urllib.parse import parse_qs, quote, unquote, urljoin, urlsplit
+
+import scrapy
+from parsel import Selector
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+
+from archive.charset import decode_html
+from archive.issues import Issue
+from crawler.extractors import Context, all_values, first_value, node_text
+
+FILE_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "zip", "rar")
+HANDLED_PAGINATION = ("none", "template", "query", "next_link")
+
+
+class ColumnSpider(scrapy.Spider):
+    """Walks the active columns of one portal config."""
+
+    name = "column"
+
+    def __init__(self, portal, archive, **kwargs) -> None:
+        super().__init__(name=f"column:{portal.id}", **kwargs)
+        self.portal = portal
+        self.archive = archive
+        self.allowed_domains = list(portal.scope.allowed_domains) + list(portal.scope.attachment_domains)
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        """The first list page of every active column (a `self` column's URLs are documents)."""
+        for column in self.portal.columns:
+            if not column.active:
+                self._issue("column-inactive", f"column {column.key!r} skipped: {column.inactive_reason}",
+                            level="warning")
+                continue
+            for url in column.start_urls:
+                if column.list.format == "self":
+                    yield self._request(url, self.parse_detail, column=column, listing={})
+                else:
+                    yield self._request(url, self.parse_list, column=column, page=1)
+
+    # -- lists --------------------------------------------------------------------------------
+
+    def parse_list(self, response, column, page: int):
+        """One list page: a listing per item, a request per detail page or file, then the next pages."""
+        page_sel, html = self._selector(response)
+        items = page_sel.css(column.list.items) if column.list.items else []
+        if not items:
+            self._issue("list-empty", f"no items matched {column.list.items!r} on page {page}",
+                        url=response.url, capture=response.meta.get("capture"), level="warning")
+        for node in items:
+            yield from self._list_item(response, column, node, page_sel, html)
+        if page == 1:
+            yield from self._more_pages(response, column, page_sel, html)
+        elif column.pagination.type == "next_link":
+            yield from self._next_link(response, column, page_sel, html, page)
+
+    def _list_item(self, response, column, node, page_sel, html):
+        ctx = Context(node=node, page=page_sel, url=response.url, html=html)
+        link, _ = first_value(column.list.link, ctx)
+        if not link and column.list.onclick_link:
+            m = column.list.onclick_link.search(node.get())
+            link = m.group(1) if m else None
+        if not link:
+            return
+        title, _ = first_value(column.list.title, ctx)
+        date, _ = first_value(column.list.date, ctx)
+        url = self._absolute(response, link)
+        if not self._wanted(column, title or "", url):
+            return
+        listing = {"title": title, "date": date}
+        yield {"type": "listing", "column": column.key, "column_kind": column.kind, "url": url,
+               "title": title, "date": date, "list_url": response.url,
+               "_capture": response.meta.get("capture")}
+        if _extension(url) in column.list.direct_files:
+            yield self._request(url, self.parse_file, column=column, listing=listing, referer=response.url)
+        else:
+            yield self._request(url, self.parse_detail, column=column, listing=listing, referer=response.url)
+
+    def _wanted(self, column, title: str, url: str) -> bool:
+        flt = column.item_filter
+        if flt.title_regex and not flt.title_regex.search(title):
+            return False
+        if flt.title_exclude and flt.title_exclude.search(title):
+            return False
+        return not any(p.search(url) for p in self.portal.scope.deny)
+
+    def _more_pages(self, response, column, page_sel, html):
+        """Requests for pages 2…N, for pagination types whose page count is on page 1."""
+        pag = column.pagination
+        if pag.type not in HANDLED_PAGINATION:
+            self._issue("pagination-unsupported",
+                        f"column {column.key!r}: pagination type {pag.type!r} is not crawled yet; page 1 only",
+                        url=response.url, level="warning")
+            return
+        if pag.type == "next_link":
+            yield from self._next_link(response, column, page_sel, html, 1)
+            return
+        if pag.type == "none":
+            return
+        pages = self._page_count(response, column, page_sel, html)
+        for n in range(2, min(pages, pag.max_pages) + 1):
+            yield self._request(self._page_url(response.url, column, n), self.parse_list, column=column, page=n,
+                                referer=response.url)
+
+    def _page_count(self, response, column, page_sel, html) -> int:
+        pag = column.pagination
+        value, _ = first_value(pag.total, Context(node=page_sel, page=page_sel, url=response.url, html=html))
+        try:
+            total = int(value)
+        except (TypeError, ValueError):
+            return 1
+        if pag.total_is == "items":
+            return -(-total // (pag.page_size or 15))
+        return total
+
+    def _page_url(self, first_url: str, column, n: int) -> str:
+        pag = column.pagination
+        number = n - 2 + pag.n_start if pag.type == "template" else n - 1 + pag.n_start
+        if pag.type == "template":
+            return urljoin(first_url, pag.pattern.replace("{n}", str(number)))
+        if pag.url:
+            return urljoin(first_url, pag.url.replace("{n}", str(number)))
+        parts = urlsplit(first_url)
+        query = parse_qs(parts.query, keep_blank_values=True)
+        query[pag.param] = [str(number)]
+        encoded = "&".join(f"{k}={quote(v[0], safe='')}" for k, v in query.items())
+        return parts._replace(query=encoded).geturl()
+
+    def _next_link(self, response, column, page_sel, html, page: int):
+        link, _ = first_value(column.pagination.link, Context(node=page_sel, page=page_sel, url=response.url,
+                                                              html=html))
+        if link and page < column.pagination.max_pages:
+            yield self._request(self._absolute(response, link), self.parse_list, column=column, page=page + 1,
+                                referer=response.url)
+
+    # -- documents ----------------------------------------------------------------------------
+
+    def parse_detail(self, response, column, listing: dict):
+        """A document page: its metadata fields, main content, attachments and related links."""
+        if not _is_html(response):
+            yield from self.parse_file(response, column, listing)
+            return
+        page_sel, html = self._selector(response)
+        detail = column.detail or self.portal.detail
+        main = self._main(detail, page_sel, response.url, html)
+        ctx = Context(node=page_sel, page=page_sel, url=response.url, html=html, list_item=listing, main=main)
+        fields, raw, sources = self._fields(detail, ctx)
+        attachments = self._attachments(response, ctx)
+        related = all_values(detail.related, ctx) if detail.related else []
+        renditions = self._renditions(detail, main)
+        yield {"type": "document", "column": column.key, "column_kind": column.kind, "url": response.url,
+               "requested_url": response.meta.get("requested_url", response.url), "listing": listing,
+               "fields": fields, "raw_fields": raw, "field_sources": sources, "main_found": main is not None,
+               "attachments": attachments, "related": [self._absolute(response, r) for r in related],
+               "renditions": renditions, "_capture": response.meta.get("capture")}
+        for att in attachments:
+            yield self._request(att["url"], self.parse_attachment, document_url=response.url, name=att["name"],
+                                referer=response.url)
+
+    def parse_file(self, response, column, listing: dict):
+        """A file linked straight from a list (a report published only as a PDF): itself a document."""
+        yield {"type": "document", "column": column.key, "column_kind": column.kind, "url": response.url,
+               "requested_url": response.meta.get("requested_url", response.url), "listing": listing,
+               "fields": {"title": listing.get("title"), "published_date": listing.get("date")},
+               "raw_fields": {}, "field_sources": {"title": "list", "published_date": "list"},
+               "main_found": False, "attachments": [], "related": [], "renditions": [],
+               "direct_file": True, "filename": _filename(response, listing.get("title")),
+               "_capture": response.meta.get("capture")}
+
+    def parse_attachment(self, response, document_url: str, name: str):
+        """An attachment: recorded with its file name as the portal gave it."""
+        yield {"type": "attachment", "url": response.url, "document_url": document_url,
+               "name": _filename(response, name), "link_text": name, "_capture": response.meta.get("capture")}
+
+    def _main(self, detail, page_sel, url: str, html: str) -> Selector | None:
+        for ex in detail.main:
+            if ex.source == "css":
+                found = page_sel.css(ex.value)
+            elif ex.source == "xpath":
+                found = page_sel.xpath(ex.value)
+            else:
+                continue
+            if found:
+                return found[0]
+        return None
+
+    def _fields(self, detail, ctx):
+        fields, raw, sources = {}, {}, {}
+        placeholders = {p.strip() for p in detail.placeholders}
+        for name, extractors in detail.fields.items():
+            value, source = first_value(extractors, ctx)
+            if value is None:
+                continue
+            raw[name] = value
+            sources[name] = source
+            fields[name] = None if value.strip() in placeholders else value
+        return fields, raw, sources
+
+    def _attachments(self, response, ctx) -> list[dict]:
+        """Links to files in the main content, by extension, URL pattern or `showname`, each once."""
+        spec = self.portal.attachments
+        found: dict[str, dict] = {}
+        scope = ctx.main if ctx.main is not None else ctx.page
+        for a in scope.css("a[href]"):
+            href = a.attrib.get("href", "").strip()
+            url = self._absolute(response, href) if href else ""
+            if not url or url in found or not url.startswith("http"):
+                continue
+            shown = parse_qs(urlsplit(url).query).get("showname", [""])[0]
+            is_file = (_extension(url) in spec.extensions or _extension(shown) in spec.extensions
+                       or any(p.search(url) for p in spec.url_patterns))
+            if is_file:
+                found[url] = {"url": url, "name": shown or node_text(a) or _basename(url)}
+        return list(found.values())
+
+    def _renditions(self, detail, main) -> list[dict]:
+        if main is None or not detail.renditions:
+            return []
+        return [{"text": node_text(a), "href": a.attrib.get("href")} for a in main.css("a")
+                if any(r in node_text(a) for r in detail.renditions)]
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def _request(self, url: str, callback, referer: str | None = None, **cb_kwargs) -> scrapy.Request:
+        headers = {"Referer": referer} if referer else {}
+        return scrapy.Request(url, callback=callback, cb_kwargs=cb_kwargs, errback=self.failed,
+                              headers=headers, meta={"portal": self.portal.id, "requested_url": url})
+
+    def _selector(self, response) -> tuple[Selector, str]:
+        """The page parsed from its bytes with gongkai's charset rules (Scrapy trusts a lying header)."""
+        header = response.headers.get("Content-Type", b"").decode("latin-1")
+        m = re.search(r"charset=([\w-]+)", header, re.I)
+        decoded = decode_html(response.body, m.group(1) if m else None, self.portal.fetch.gb2312_as)
+        return Selector(text=decoded.text, base_url=response.url), decoded.text
+
+    def _absolute(self, response, link: str) -> str:
+        """Resolve a link as a browser would; raw non-ASCII in paths is percent-encoded as UTF-8."""
+        url = response.urljoin(link.strip())
+        parts = urlsplit(url)
+        path = quote(unquote(parts.path), safe="/%:@!$&'()*+,;=")
+        return parts._replace(path=path, fragment="").geturl()
+
+    def failed(self, failure):
+        """Errback: a request that ended in an error status or exception after retries."""
+        request = failure.request
+        if failure.check(HttpError):
+            response = failure.value.response
+            self._issue(f"http-{response.status}", f"HTTP {response.status} for {request.url}",
+                        url=request.url, capture=response.meta.get("capture"),
+                        fix="kept in the archive; if the page moved, update the portal config")
+        elif failure.check(DNSLookupError):
+            self._issue("dns-lookup-failed", f"host not found: {urlsplit(request.url).hostname}", url=request.url)
+        elif failure.check(TimeoutError, TCPTimedOutError):
+            self._issue("timeout", f"no answer within the download timeout for {request.url}", url=request.url,
+                        fix="raise fetch.read_timeout for this portal, or retry later")
+        else:
+            self._issue("download-error", f"{failure.type.__name__}: {failure.getErrorMessage()}", url=request.url)
+
+    def _issue(self, code: str, message: str, url: str = "", capture: str | None = None, fix: str = "",
+               level: str = "error") -> None:
+        issue = Issue(stage="crawl", code=code, message=message, fix=fix, url=url, capture=capture or "",
+                      level=level)
+        self.archive.record_issue(issue)
+        self.crawler.stats.inc_value(f"gongkai/issues/{code}")
+        self.logger.warning(str(issue))
+
+
+def _is_html(response) -> bool:
+    ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+    head = response.body[:512].lstrip().lower()
+    if head.startswith((b"%pdf", b"pk\x03\x04", b"\xd0\xcf\x11\xe0")):
+        return False
+    return "html" in ctype or head.startswith((b"<!doctype", b"<html", b"<?xml"))
+
+
+def _extension(url: str) -> str:
+    path = unquote(urlsplit(url).path if "://" in url else url)
+    return path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
+
+
+def _basename(url: str) -> str:
+    return unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+
+
+def _filename(response, fallback: str | None) -> str:
+    """File name from Content-Disposition (RFC 5987 first, then plain, trying UTF-8 then GB18030)."""
+    cd = response.headers.get("Content-Disposition", b"")
+    m = re.search(rb"filename\*\s*=\s*([\w-]+)''([^;]+)", cd, re.I)
+    if m:
+        return unquote(m.group(2).decode("latin-1").strip('"'), encoding=m.group(1).decode() or "utf-8")
+    m = re.search(rb'filename\s*=\s*"?([^";]+)"?', cd, re.I)
+    if m:
+        raw = m.group(1)
+        for codec in ("utf-8", "gb18030"):
+            try:
+                return unquote(raw.decode(codec))
+            except UnicodeDecodeError:
+                continue
+    return fallback or _basename(response.url)
