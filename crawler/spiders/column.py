@@ -35,7 +35,11 @@ class ColumnSpider(scrapy.Spider):
         self.allowed_domains = list(portal.scope.allowed_domains) + list(portal.scope.attachment_domains)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        """The first list page of every active column (a `self` column's URLs are documents)."""
+        """The portal's description, then the first list page of every active column.
+
+        A `self` column's start URLs are documents themselves.
+        """
+        yield _portal_item(self.portal)
         for column in self.portal.columns:
             if not column.active:
                 self._issue("column-inactive", f"column {column.key!r} skipped: {column.inactive_reason}",
@@ -151,7 +155,7 @@ class ColumnSpider(scrapy.Spider):
             return
         page_sel, html = self._selector(response)
         detail = column.detail or self.portal.detail
-        main = self._main(detail, page_sel, response.url, html)
+        main, main_selector = self._main(detail, page_sel)
         ctx = Context(node=page_sel, page=page_sel, url=response.url, html=html, list_item=listing, main=main)
         fields, raw, sources = self._fields(detail, ctx)
         attachments = self._attachments(response, ctx)
@@ -159,7 +163,7 @@ class ColumnSpider(scrapy.Spider):
         renditions = self._renditions(detail, main)
         yield {"type": "document", "column": column.key, "column_kind": column.kind, "url": response.url,
                "requested_url": response.meta.get("requested_url", response.url), "listing": listing,
-               "fields": fields, "raw_fields": raw, "field_sources": sources, "main_found": main is not None,
+               "fields": fields, "raw_fields": raw, "field_sources": sources, "main_selector": main_selector,
                "attachments": attachments, "related": [self._absolute(response, r) for r in related],
                "renditions": renditions, "_capture": response.meta.get("capture")}
         for att in attachments:
@@ -172,7 +176,7 @@ class ColumnSpider(scrapy.Spider):
                "requested_url": response.meta.get("requested_url", response.url), "listing": listing,
                "fields": {"title": listing.get("title"), "published_date": listing.get("date")},
                "raw_fields": {}, "field_sources": {"title": "list", "published_date": "list"},
-               "main_found": False, "attachments": [], "related": [], "renditions": [],
+               "main_selector": None, "attachments": [], "related": [], "renditions": [],
                "direct_file": True, "filename": _filename(response, listing.get("title")),
                "_capture": response.meta.get("capture")}
 
@@ -181,17 +185,13 @@ class ColumnSpider(scrapy.Spider):
         yield {"type": "attachment", "url": response.url, "document_url": document_url,
                "name": _filename(response, name), "link_text": name, "_capture": response.meta.get("capture")}
 
-    def _main(self, detail, page_sel, url: str, html: str) -> Selector | None:
+    def _main(self, detail, page_sel) -> tuple[Selector | None, str | None]:
+        """The main-content node and the CSS selector that found it (extraction reuses the selector)."""
         for ex in detail.main:
-            if ex.source == "css":
-                found = page_sel.css(ex.value)
-            elif ex.source == "xpath":
-                found = page_sel.xpath(ex.value)
-            else:
-                continue
+            found = page_sel.css(ex.value) if ex.source == "css" else []
             if found:
-                return found[0]
-        return None
+                return found[0], ex.value
+        return None, None
 
     def _fields(self, detail, ctx):
         fields, raw, sources = {}, {}, {}
@@ -272,6 +272,14 @@ class ColumnSpider(scrapy.Spider):
         self.archive.record_issue(issue)
         self.crawler.stats.inc_value(f"gongkai/issues/{code}")
         self.logger.warning(str(issue))
+
+
+def _portal_item(portal) -> dict:
+    """Who publishes on this portal: recorded so the database never needs the config files."""
+    return {"type": "portal", "url": portal.homepage, "id": portal.id, "agency": portal.agency,
+            "agency_aliases": list(portal.agency_aliases), "portal_name": portal.portal_name,
+            "region_code": portal.region_code, "level": portal.level, "family": portal.family,
+            "homepage": portal.homepage, "config": str(portal.path)}
 
 
 def _is_html(response) -> bool:

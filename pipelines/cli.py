@@ -1,0 +1,231 @@
+"""The ``gongkai`` command line: each command a few lines over the modules that do the work."""
+
+import sys
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+import click
+
+from archive.errors import GongkaiError
+
+ROOT = Path(__file__).resolve().parent.parent
+PORTAL_DIRS = (ROOT / "crawler" / "portals", ROOT / "crawler" / "replica" / "portals")
+REPLICA_PORTALS = ROOT / "crawler" / "replica" / "portals"
+
+
+def _data_option(f):
+    return click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        help="Data directory (archive and database). Default: data_dir of gongkai.toml, ./data.")(f)
+
+
+def _settings_option(f):
+    return click.option("--settings", "settings_path", type=click.Path(dir_okay=False, path_type=Path),
+                        default=None, help="Run settings file. Default: ./gongkai.toml if present.")(f)
+
+
+def _run_settings(settings_path: Path | None, data_dir: Path | None):
+    from crawler.config import load_settings
+
+    path = settings_path or (Path("gongkai.toml") if Path("gongkai.toml").exists() else None)
+    overrides = {"data_dir": str(data_dir)} if data_dir else {}
+    return load_settings(path, overrides)
+
+
+class GongkaiGroup(click.Group):
+    """A click group that shows gongkai's own errors as one-line messages with exit code 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except GongkaiError as e:
+            raise click.ClickException(str(e)) from e
+
+
+@click.group(cls=GongkaiGroup)
+@click.version_option(package_name="gongkai")
+def cli() -> None:
+    """gongkai (公开): archive government information-disclosure columns and publish them as data.
+
+    The data flows one way: crawl (portal → WARC archive) → extract (archive → SQLite) → serve
+    (Datasette). Start with `gongkai run`, which does all three on the bundled replica portal.
+    """
+
+
+@cli.command()
+@click.option("--portal", "portal_names", multiple=True, metavar="NAME|FILE",
+              help="Portal config id or TOML file; repeatable. Default: the bundled replica portal.")
+@_data_option
+@_settings_option
+def crawl(portal_names: tuple[str, ...], data_dir: Path | None, settings_path: Path | None) -> None:
+    """Fetch disclosure columns; every response goes into the WARC archive.
+
+    With no --portal, serves the bundled replica portal on 127.0.0.1 for the length of the crawl and
+    crawls it.
+
+    Example:
+
+        gongkai crawl --portal lixian-gxs --data ./data
+    """
+    run = _run_settings(settings_path, data_dir)
+    summary = _crawl(portal_names, Path(run.data_dir), run)
+    _print_crawl(summary)
+
+
+def _crawl(portal_names, data_dir: Path, run):
+    from crawler.config import load_portals, resolve_portal
+    from crawler.crawl import run_crawl
+    from crawler.replica.serve import running_replica
+
+    paths = ([resolve_portal(n, PORTAL_DIRS) for n in portal_names] if portal_names
+             else sorted(REPLICA_PORTALS.glob("*.toml")))
+    portals = [p for p in load_portals(paths) if p.status == "active"]
+    if not portals:
+        raise click.ClickException("no active portal to crawl (every config given is paused or retired)")
+    needs_replica = any(d.endswith(".replica.test") for p in portals for d in p.scope.allowed_domains)
+    with running_replica() if needs_replica else nullcontext() as replica:
+        proxy = replica.url if replica else None
+        if replica:
+            click.echo(f"replica portal serving on {replica.url} ({len(portals)} portal configs)", err=True)
+        return run_crawl(portals, data_dir, run, replica_proxy=proxy)
+
+
+def _print_crawl(summary) -> None:
+    click.echo(f"crawl {summary.crawl_id}: {summary.responses} responses archived "
+               f"({summary.revisits} revisits), {summary.documents} documents, "
+               f"{summary.attachments} attachments, {summary.failures} failures, {summary.seconds} s")
+    for code, n in sorted(summary.issues.items()):
+        click.echo(f"  failure {code}: {n}")
+
+
+@cli.command()
+@click.option("--all", "rebuild", is_flag=True, help="Rebuild the database from the archive from scratch.")
+@_data_option
+@_settings_option
+def extract(rebuild: bool, data_dir: Path | None, settings_path: Path | None) -> None:
+    """Read the archive (only the archive) and fill the database: documents, text, failures.
+
+    Re-running is idempotent; payloads already extracted by this extractor version are not redone.
+
+    Example:
+
+        gongkai extract --data ./data
+    """
+    run = _run_settings(settings_path, data_dir)
+    _print_extract(_extract(Path(run.data_dir), rebuild))
+
+
+def _extract(data_dir: Path, rebuild: bool):
+    from pipelines.ingest import extract_all
+
+    if not (data_dir / "archive" / "index.sqlite").exists():
+        raise click.ClickException(f"no archive in {data_dir}: run `gongkai crawl --data {data_dir}` first")
+
+    def progress(items):
+        with click.progressbar(items, label="extract", file=sys.stderr) as bar:
+            yield from bar
+
+    return extract_all(data_dir, rebuild=rebuild, progress=progress if sys.stderr.isatty() else None)
+
+
+def _print_extract(summary) -> None:
+    kinds = ", ".join(f"{k} {v}" for k, v in summary.doc_types.items())
+    click.echo(f"extract: {summary.documents} documents ({kinds}), {summary.attachments} attachments, "
+               f"{summary.extracted} payloads extracted, {sum(summary.failures.values())} failures recorded, "
+               f"{summary.seconds} s")
+    for code, n in summary.failures.items():
+        click.echo(f"  failure {code}: {n}")
+
+
+@cli.command()
+@_data_option
+@_settings_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--get", "get_path", default=None, metavar="PATH", help="Answer one request and exit.")
+def serve(data_dir: Path | None, settings_path: Path | None, host: str, port: int, get_path: str | None) -> None:
+    """Run Datasette on the database, described by datasette_metadata.json.
+
+    Example:
+
+        gongkai serve --data ./data --port 8001
+    """
+    from pipelines import publish
+
+    run = _run_settings(settings_path, data_dir)
+    db_path = Path(run.data_dir) / "gongkai.db"
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path} does not exist: run `gongkai extract` first")
+    if get_path:
+        click.echo(publish.get(db_path, get_path), nl=False)
+        return
+    sys.exit(publish.serve(db_path, host, port))
+
+
+@cli.command()
+@_data_option
+@_settings_option
+@click.option("--serve/--no-serve", "then_serve", default=True, help="Start Datasette at the end.")
+@click.option("--port", default=8001, show_default=True, type=int)
+def run(data_dir: Path | None, settings_path: Path | None, then_serve: bool, port: int) -> None:
+    """Crawl the bundled replica portal, extract, and serve the result with Datasette.
+
+    Example:
+
+        gongkai run --data ./data
+    """
+    from pipelines import publish
+
+    started = time.monotonic()
+    settings = _run_settings(settings_path, data_dir)
+    data = Path(settings.data_dir)
+    crawl_summary = _crawl((), data, settings)
+    _print_crawl(crawl_summary)
+    extract_summary = _extract(data, rebuild=False)
+    _print_extract(extract_summary)
+    click.echo(f"done: {crawl_summary.responses} pages and files crawled, {extract_summary.documents} documents, "
+               f"{crawl_summary.failures} crawl failures, {sum(extract_summary.failures.values())} failures "
+               f"recorded in all, {time.monotonic() - started:.1f} s")
+    if then_serve:
+        sys.exit(publish.serve(data / "gongkai.db", "127.0.0.1", port))
+
+
+@cli.command()
+@click.option("--port", default=0, show_default=True, type=int, help="0 picks a free port.")
+def replica(port: int) -> None:
+    """Serve the bundled replica portal on 127.0.0.1 (as an HTTP proxy for *.replica.test hosts).
+
+    Example:
+
+        gongkai replica --port 8800
+        curl -x http://127.0.0.1:8800 http://www.li-xian.replica.test/
+    """
+    from crawler.replica.serve import main as serve_replica
+
+    serve_replica(["--port", str(port)])
+
+
+@cli.command("check-config")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def check_config(files: tuple[Path, ...]) -> None:
+    """Validate portal configs; list every problem; exit 1 if there is any.
+
+    With no FILES, checks every config shipped in crawler/portals and crawler/replica/portals.
+
+    Example:
+
+        gongkai check-config crawler/portals/lixian-gxs.toml
+    """
+    from crawler.config import check_portal
+
+    paths = files or tuple(sorted(p for d in PORTAL_DIRS for p in d.glob("*.toml")))
+    problems = [problem for path in paths for problem in check_portal(path)]
+    for problem in problems:
+        click.echo(problem, err=True)
+    click.echo(f"{len(paths)} configs checked, {len(problems)} problems")
+    if problems:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,129 @@
+"""PDF to text (pdfminer.six) and ruled tables (pdfplumber), page by page.
+
+Steps:
+
+1. Text: ``pdfminer.high_level.extract_pages`` yields one laid-out page at a time, so memory stays flat on
+   long reports. Each text box's lines are kept in pdfminer's reading order; pages are joined by "\\n".
+   Any pdfminer failure (encrypted, truncated, corrupt) → ``pdf-unreadable``.
+2. No text on any page → ``pdf-no-text-layer`` (a scan: needs OCR; the bytes are kept). Some pages
+   without text → a ``pdf-pages-without-text`` warning naming them.
+3. Tables: pdfplumber's ruled-line detection, one page at a time (each page's cache released after use).
+   A table split by a page break stays two `Table`s on consecutive pages; joining them is the parser's
+   call. A failure here costs only the tables: a ``pdf-tables-failed`` warning, the text is kept.
+
+Why the filled rectangles are dropped before table detection: WPS exports draw a white, unstroked
+rectangle behind every line of body text, which pdfplumber reads as table cells and so returns whole
+pages of prose as one-column "tables" (all three Huai'an reports do this). Table rules are strokes,
+or filled rectangles thin enough to be lines; only those are kept.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pdfplumber
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LAParams, LTTextContainer
+
+from archive.errors import ExtractionError
+
+from .model import Cell, Extraction, Table, cell, warning
+
+RULE_THICKNESS = 2.0  # points; a filled rectangle thinner than this in one direction is a drawn line
+
+
+def extract_pdf(body: bytes) -> Extraction:
+    """Text and ruled tables of a PDF payload (steps in the module docstring)."""
+    page_texts = _page_texts(body)
+    if not any(page_texts):
+        raise ExtractionError("pdf-no-text-layer", f"{len(page_texts)} pages, no text on any of them",
+                              fix="needs OCR; the bytes are kept")
+    issues = []
+    blank = [str(number) for number, text in enumerate(page_texts, 1) if not text]
+    if blank:
+        issues.append(warning("pdf-pages-without-text", f"no text on page(s) {', '.join(blank)}",
+                              fix="those pages are probably images; they need OCR"))
+    tables, title = (), None
+    try:
+        tables, title = _tables_and_title(body)
+    except Exception as error:  # pdfplumber can fail on odd drawings where pdfminer's text pass did not
+        issues.append(warning("pdf-tables-failed", f"table detection failed: {error!r}",
+                              fix="the text is kept; tables must be read from it"))
+    text = "\n".join(page for page in page_texts if page)
+    return Extraction(kind="pdf", method="pdfminer", text=text, tables=tables, title=title,
+                      pages=len(page_texts), issues=tuple(issues))
+
+
+def _page_texts(body: bytes) -> list[str]:
+    """One string per page: the page's non-empty text lines joined by "\\n"."""
+    texts = []
+    try:
+        for page in extract_pages(io.BytesIO(body), laparams=LAParams()):
+            lines = (line.strip() for box in page if isinstance(box, LTTextContainer)
+                     for line in box.get_text().splitlines())
+            texts.append("\n".join(line for line in lines if line))
+    except Exception as error:  # pdfminer raises PSEOF, PDFSyntaxError, KeyError… on damaged files
+        raise ExtractionError("pdf-unreadable", f"pdfminer cannot read the PDF: {type(error).__name__}: {error}",
+                              fix="the bytes are kept; it may be encrypted, truncated or damaged") from error
+    return texts
+
+
+def _tables_and_title(body: bytes) -> tuple[tuple[Table, ...], str | None]:
+    """Ruled tables of every page, tagged with their page numbers, and the document's metadata title."""
+    tables = []
+    with pdfplumber.open(io.BytesIO(body)) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            ruled = page.filter(_is_rule_or_text)
+            tables.extend(plumber_table(found, number) for found in ruled.find_tables())
+            page.close()  # release the page's cached layout objects: flat memory on long reports
+        title = _metadata_title(pdf.metadata)
+    return tuple(table for table in tables if table.rows), title
+
+
+def _is_rule_or_text(obj: dict) -> bool:
+    """False for filled, unstroked rectangles bigger than a rule (backgrounds, text highlights)."""
+    if obj.get("object_type") != "rect" or obj.get("stroke"):
+        return True
+    return min(obj.get("width", 0), obj.get("height", 0)) < RULE_THICKNESS
+
+
+def plumber_table(found: pdfplumber.table.Table, page: int) -> Table:
+    """A pdfplumber table as a `Table`: merged cells once, spans counted on the table's own grid.
+
+    pdfplumber's columns are the distinct left edges of its cells and its rows the distinct top edges
+    (``found.rows``; ``found.extract()`` has the same shape, with None where no cell starts). A cell's
+    span is the number of those edges it covers. Grid positions no cell covers (a missing rule) become
+    empty cells, so the cells after them keep their columns.
+    """
+    grid_rows = found.rows
+    tops = [row.bbox[1] for row in grid_rows]
+    lefts = sorted({box[0] for box in found.cells})
+    covered: set[tuple[int, int]] = set()
+    rows = []
+    for r, (row, texts) in enumerate(zip(grid_rows, found.extract(), strict=True)):
+        cells = []
+        for c, (box, text) in enumerate(zip(row.cells, texts, strict=True)):
+            if box is None:
+                if (r, c) not in covered:
+                    cells.append(Cell(""))
+                continue
+            rowspan, colspan = _covered(tops, box[1], box[3]), _covered(lefts, box[0], box[2])
+            covered.update((r + dr, c + dc) for dr in range(rowspan) for dc in range(colspan))
+            cells.append(cell(text, rowspan, colspan))
+        rows.append(tuple(cells))
+    return Table(tuple(rows), page)
+
+
+def _covered(edges: list[float], start: float, end: float) -> int:
+    """How many grid edges lie in [start, end): the span of a cell from ``start`` to ``end``."""
+    return max(sum(1 for edge in edges if start - 0.01 <= edge < end - 0.01), 1)
+
+
+def _metadata_title(metadata: dict) -> str | None:
+    """The PDF's Title, unless it is empty or just a file name ("Microsoft Word - 附件1.doc")."""
+    title = metadata.get("Title")
+    if isinstance(title, bytes):
+        title = title.decode("utf-16" if title.startswith(b"\xfe\xff") else "latin-1", "replace")
+    title = (title or "").strip() if isinstance(title, str) else ""
+    looks_like_file = title.lower().endswith((".doc", ".docx", ".wps", ".pdf")) or title.startswith("Microsoft")
+    return title if title and not looks_like_file else None
