@@ -11,10 +11,10 @@ Steps:
    A table split by a page break stays two `Table`s on consecutive pages; joining them is the parser's
    call. A failure here costs only the tables: a ``pdf-tables-failed`` warning, the text is kept.
 
-Why the filled rectangles are dropped before table detection: WPS exports draw a white, unstroked
-rectangle behind every line of body text, which pdfplumber reads as table cells and so returns whole
-pages of prose as one-column "tables" (all three Huai'an reports do this). Table rules are strokes,
-or filled rectangles thin enough to be lines; only those are kept.
+Why filled rectangles are set aside at first: WPS exports draw a white, unstroked rectangle behind
+every line of body text, which pdfplumber reads as table cells and so returns whole pages of prose as
+one-column "tables" (all three Huai'an reports do this). Table places are found from rules only
+(strokes, or filled rectangles thin enough to be lines); see `_page_tables` for the second pass.
 """
 
 from __future__ import annotations
@@ -70,14 +70,28 @@ def _page_texts(body: bytes) -> list[str]:
 
 def _tables_and_title(body: bytes) -> tuple[tuple[Table, ...], str | None]:
     """Ruled tables of every page, tagged with their page numbers, and the document's metadata title."""
-    tables = []
+    tables: list[Table] = []
     with pdfplumber.open(io.BytesIO(body)) as pdf:
         for number, page in enumerate(pdf.pages, 1):
-            ruled = page.filter(_is_rule_or_text)
-            tables.extend(plumber_table(found, number) for found in ruled.find_tables())
+            tables.extend(_page_tables(page, number))
             page.close()  # release the page's cached layout objects: flat memory on long reports
         title = _metadata_title(pdf.metadata)
     return tuple(table for table in tables if table.rows), title
+
+
+def _page_tables(page: pdfplumber.page.Page, number: int) -> list[Table]:
+    """The ruled tables of one page, in two passes.
+
+    Pass 1 finds where tables are from rules alone (see the module docstring on filled rectangles).
+    Pass 2 detects again with the filled rectangles that lie mostly inside those places put back: WPS
+    draws some cell borders only as cell fills, e.g. the left edge of the tall merged "三、本年度办理结果"
+    cell, without which the merged cell is lost.
+    """
+    places = [found.bbox for found in page.filter(_is_rule_or_text).find_tables()]
+    if not places:
+        return []
+    ruled = page.filter(lambda obj: _is_rule_or_text(obj) or _mostly_inside(obj, places))
+    return [plumber_table(found, number) for found in ruled.find_tables()]
 
 
 def _is_rule_or_text(obj: dict) -> bool:
@@ -85,6 +99,17 @@ def _is_rule_or_text(obj: dict) -> bool:
     if obj.get("object_type") != "rect" or obj.get("stroke"):
         return True
     return min(obj.get("width", 0), obj.get("height", 0)) < RULE_THICKNESS
+
+
+def _mostly_inside(obj: dict, places: list[tuple[float, float, float, float]]) -> bool:
+    """True if at least half of the object's area lies inside one of ``places`` (x0, top, x1, bottom)."""
+    area = max(obj["width"] * obj["height"], 1e-6)
+    for x0, top, x1, bottom in places:
+        width = min(obj["x1"], x1) - max(obj["x0"], x0)
+        height = min(obj["bottom"], bottom) - max(obj["top"], top)
+        if width > 0 and height > 0 and width * height >= area / 2:
+            return True
+    return False
 
 
 def plumber_table(found: pdfplumber.table.Table, page: int) -> Table:
@@ -123,7 +148,10 @@ def _metadata_title(metadata: dict) -> str | None:
     """The PDF's Title, unless it is empty or just a file name ("Microsoft Word - 附件1.doc")."""
     title = metadata.get("Title")
     if isinstance(title, bytes):
-        title = title.decode("utf-16" if title.startswith(b"\xfe\xff") else "latin-1", "replace")
-    title = (title or "").strip() if isinstance(title, str) else ""
+        title = title.decode("latin-1")
+    title = title.strip() if isinstance(title, str) else ""
+    if title.startswith(("\xff\xfe", "\xfe\xff")):
+        # UTF-16 with a byte-order mark that pdfplumber left undecoded (WPS writes little-endian ones).
+        title = title.encode("latin-1", "replace").decode("utf-16", "replace").strip()
     looks_like_file = title.lower().endswith((".doc", ".docx", ".wps", ".pdf")) or title.startswith("Microsoft")
     return title if title and not looks_like_file else None
