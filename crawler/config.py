@@ -295,12 +295,13 @@ class _Ctx:
 
     def problem(self, key: str, what: str, fix: str | None = None) -> None:
         path = f"{self.owner}.{key}" if self.owner and key and not key.startswith("[") else self.owner + key
-        self.problems.append(f"{self.where()} {path}: {what}" + (f". Fix: {fix}" if fix else ""))
+        lead = f"{self.where()} {path}:" if path else self.where()
+        self.problems.append(f"{lead} {what}" + (f". Fix: {fix}" if fix else ""))
 
     def unknown(self, key: str, valid: Iterable[str]) -> None:
         valid = list(valid)
         close = difflib.get_close_matches(key, valid, n=1)
-        hint = f'did you mean "{close[0]}"?' if close else "valid keys: " + ", ".join(valid)
+        hint = f'did you mean "{close[0]}"?' if close else "valid keys: " + (", ".join(valid) or "none")
         lead = f"{self.owner}: " if self.owner else ""
         self.problems.append(f'{self.where()} {lead}unknown key "{key}"; {hint}')
 
@@ -338,10 +339,13 @@ def _table(raw: Mapping[str, Any], schema: Mapping[str, K], ctx: _Ctx, defaults:
         if key in raw:
             value = raw[key]
         elif rule.default is REQUIRED:
-            ctx.problem(key, "missing", f"{key} = {rule.example}" if rule.example else None)
+            ctx.problem(key, "missing", _fix(key, None, rule))
             out[key] = None
             continue
         elif not defaults:
+            continue
+        elif rule.default is None:
+            out[key] = None
             continue
         else:
             value = rule.default
@@ -354,6 +358,9 @@ def _table(raw: Mapping[str, Any], schema: Mapping[str, K], ctx: _Ctx, defaults:
 
 
 def _fix(key: str, example: str | None, rule: K) -> str | None:
+    """What to write instead: `key = <example>`, or the example itself when it is a whole sentence."""
+    if not example and rule.example and rule.example.startswith("add "):
+        return rule.example
     if example or rule.example:
         return f"{key} = {example or rule.example}"
     if rule.default not in (REQUIRED, None, "", (), [], {}):
@@ -368,7 +375,10 @@ def text(choices: Sequence[str] = (), pattern: str | None = None, what: str = "a
         if not isinstance(v, str):
             raise _Bad(f"expected {what if not choices else 'one of ' + _alts(choices)}, got {_toml(v)}")
         if choices and v not in choices:
-            raise _Bad(f"expected one of {_alts(choices)}, got {_toml(v)}", _toml(_closest(v, choices)))
+            close = difflib.get_close_matches(v, choices, n=1)
+            raise _Bad(
+                f"expected one of {_alts(choices)}, got {_toml(v)}", _toml(close[0]) if close else None
+            )
         if pattern and not re.fullmatch(pattern, v):
             raise _Bad(f"expected {what}, got {_toml(v)}")
         return v
@@ -380,8 +390,11 @@ def integer(lo: int | None = None, hi: int | None = None) -> Callable:
     what = "an integer" + (f" >= {lo}" if lo is not None else "") + (f" <= {hi}" if hi is not None else "")
 
     def conv(v: Any, ctx: _Ctx, key: str) -> int:
-        if isinstance(v, bool) or not isinstance(v, int) or (lo is not None and v < lo) or (
-            hi is not None and v > hi
+        if (
+            isinstance(v, bool)
+            or not isinstance(v, int)
+            or (lo is not None and v < lo)
+            or (hi is not None and v > hi)
         ):
             raise _Bad(f"expected {what}, got {_toml(v)}")
         return v
@@ -442,7 +455,8 @@ def array(item: Callable, single: bool = False, what: str = "an array of strings
             try:
                 out.append(item(x, ctx, key))
             except _Bad as bad:
-                fixed = [_closest(x, choices) if j == i else y for j, y in enumerate(v)] if choices else None
+                ok = choices and isinstance(x, str)
+                fixed = [_closest(x, choices) if j == i else y for j, y in enumerate(v)] if ok else None
                 raise _Bad(bad.what, _toml(fixed) if fixed else None, f"[{i}]", bad.fix) from None
         return tuple(out)
 
@@ -472,10 +486,14 @@ def regex(year: bool = False) -> Callable:
         try:
             compiled = re.compile(v)
         except re.error as e:
-            fix = "write it as a TOML literal string '…' (backslashes need no escaping) and check its brackets"
+            fix = (
+                "write it as a TOML literal string '…' (backslashes need no escaping) and check its brackets"
+            )
             raise _Bad(f"invalid regular expression {_toml(v)}: {e}", fix=fix) from None
         if year and "year" not in compiled.groupindex:
-            raise _Bad(f"pattern {_toml(v)} has no (?P<year>…) group", fix=r"name the year, e.g. '(?P<year>20\d{2})'")
+            raise _Bad(
+                f"pattern {_toml(v)} has no (?P<year>…) group", fix=r"name the year, e.g. '(?P<year>20\d{2})'"
+            )
         return compiled
 
     return conv
@@ -491,7 +509,7 @@ def mapping(value: Callable) -> Callable:
 
     def conv(v: Any, ctx: _Ctx, key: str) -> Mapping:
         if not isinstance(v, dict):
-            raise _Bad(f"expected a table, got {_toml(v)}", "{ name = \"value\" }")
+            raise _Bad(f"expected a table, got {_toml(v)}", '{ name = "value" }')
         out = {}
         for k, x in v.items():
             try:
@@ -532,12 +550,22 @@ OPTIONS = {
     "list": (),
     "const": (),
 }
-NORMALIZE = ("strip", "collapse_ws", "date", "unescape_js", "null_placeholders", "fullwidth_digits", "abs_url")
+NORMALIZE = (
+    "strip",
+    "collapse_ws",
+    "date",
+    "unescape_js",
+    "null_placeholders",
+    "fullwidth_digits",
+    "abs_url",
+)
 
 
 def _json_from(v: Any, ctx: _Ctx, key: str) -> str:
     if not isinstance(v, str) or not (v in ("list_item", "response") or re.fullmatch(r"script:\S+", v)):
-        raise _Bad(f'expected "list_item", "response" or "script:<js variable>", got {_toml(v)}', '"list_item"')
+        raise _Bad(
+            f'expected "list_item", "response" or "script:<js variable>", got {_toml(v)}', '"list_item"'
+        )
     return v
 
 
@@ -560,7 +588,9 @@ EXTRACTOR_OPTIONS = {
 }
 
 
-def _source_value(source: str, v: Any, ctx: _Ctx, key: str) -> tuple[str | tuple[str, ...], re.Pattern | None]:
+def _source_value(
+    source: str, v: Any, ctx: _Ctx, key: str
+) -> tuple[str | tuple[str, ...], re.Pattern | None]:
     if source == "label":
         return array(text(), single=True, what="a label or an array of labels")(v, ctx, key), None
     if source == "regex":
@@ -574,7 +604,7 @@ def _source_value(source: str, v: Any, ctx: _Ctx, key: str) -> tuple[str | tuple
 def _extractor(item: Any, ctx: _Ctx) -> Extractor | None:
     """One extractor table: exactly one source key (rule 6), options that apply to that source."""
     if not isinstance(item, dict):
-        ctx.problem("", f"expected an extractor table such as {{ css = \"h1\" }}, got {_toml(item)}")
+        ctx.problem("", f'expected an extractor table such as {{ css = "h1" }}, got {_toml(item)}')
         return None
     for key in item:
         if key not in SOURCES and key not in EXTRACTOR_OPTIONS:
@@ -593,7 +623,9 @@ def _extractor(item: Any, ctx: _Ctx) -> Extractor | None:
     takes = OPTIONS[source] + ("pick", "normalize")
     for key in item:
         if key in EXTRACTOR_OPTIONS and key not in takes:
-            ctx.problem(key, f"does not apply to a {source} extractor (it takes {', '.join(takes)})", f"remove {key}")
+            ctx.problem(
+                key, f"does not apply to a {source} extractor (it takes {', '.join(takes)})", f"remove {key}"
+            )
     opts = _table({k: v for k, v in item.items() if k in takes}, EXTRACTOR_OPTIONS, ctx)
     try:
         value, pattern = _source_value(source, item[source], ctx, source)
@@ -601,9 +633,17 @@ def _extractor(item: Any, ctx: _Ctx) -> Extractor | None:
         ctx.problem(source + bad.at, bad.what, bad.fix)
         return None
     return Extractor(
-        source=source, value=value, attr=opts["attr"], within=opts["within"], all=opts["all"] or False,
-        from_=opts["from"] or "list_item", on=opts["on"] or "text", group=opts["group"],
-        value_mode=opts["value"] or "next_cell", pick=opts["pick"], normalize=opts["normalize"] or (),
+        source=source,
+        value=value,
+        attr=opts["attr"],
+        within=opts["within"],
+        all=opts["all"] or False,
+        from_=opts["from"] or "list_item",
+        on=opts["on"] or "text",
+        group=opts["group"],
+        value_mode=opts["value"] or "next_cell",
+        pick=opts["pick"],
+        normalize=opts["normalize"] or (),
         pattern=pattern,
     )
 
@@ -660,12 +700,17 @@ def _polite(out: dict, ctx: _Ctx) -> None:
     if out["override_reason"]:
         return
     if out["delay"] is not None and out["delay"] < MIN_DELAY:
-        got = _toml(out["delay"]).removesuffix(".0") if out["delay"] == int(out["delay"]) else out["delay"]
-        ctx.problem("delay", f"expected a number >= {MIN_DELAY}, got {got}",
-                    f"delay = {MIN_DELAY}, or set override_reason")
+        ctx.problem(
+            "delay",
+            f"expected a number >= {MIN_DELAY}, got {out['delay']:g}",
+            f"delay = {MIN_DELAY}, or set override_reason",
+        )
     if out["concurrency"] is not None and out["concurrency"] > MAX_CONCURRENCY:
-        ctx.problem("concurrency", f"expected an integer <= {MAX_CONCURRENCY}, got {out['concurrency']}",
-                    f"concurrency = {MAX_CONCURRENCY}, or set override_reason")
+        ctx.problem(
+            "concurrency",
+            f"expected an integer <= {MAX_CONCURRENCY}, got {out['concurrency']}",
+            f"concurrency = {MAX_CONCURRENCY}, or set override_reason",
+        )
 
 
 POLITENESS = {
@@ -689,8 +734,10 @@ SCOPE = {
 }
 
 IDENTITY = {
-    "canonical_url": K(strings(("fold_scheme", "drop_fragment", "sort_query", "drop_params")),
-                       ["fold_scheme", "drop_fragment", "sort_query", "drop_params"]),
+    "canonical_url": K(
+        strings(("fold_scheme", "drop_fragment", "sort_query", "drop_params")),
+        ["fold_scheme", "drop_fragment", "sort_query", "drop_params"],
+    ),
     "drop_params": K(strings(), ["uid", "pageNum", "from", "source"]),
     "keys": K(strings(("identifier", "canonical_url")), ["identifier", "canonical_url"]),
     "hash_scope": K(text(("main", "raw")), "main"),
@@ -700,38 +747,56 @@ IDENTITY = {
 
 BLOCKING = {
     "challenge_status": K(array(integer(100, 599), what="an array of HTTP status codes"), [412, 521]),
-    "challenge_markers": K(strings(), ["$_ts", "__jsl_clearance", "acw_sc__v2", "Please enable JavaScript",
-                                       "安全验证", "访问异常"]),
+    "challenge_markers": K(
+        strings(),
+        ["$_ts", "__jsl_clearance", "acw_sc__v2", "Please enable JavaScript", "安全验证", "访问异常"],
+    ),
     "soft_404_markers": K(strings(), ["非法请求", "页面不存在", "404 Not Found", "您访问的页面不存在"]),
     "stub_bytes": K(integer(0), 600),
     "main_selector": K(text(), ""),
 }
 
-FIELDS = ("title", "identifier", "publisher", "doc_number", "written_date", "published_date", "category",
-          "theme", "validity", "abstract")
+FIELDS = (
+    "title",
+    "identifier",
+    "publisher",
+    "doc_number",
+    "written_date",
+    "published_date",
+    "category",
+    "theme",
+    "validity",
+    "abstract",
+)
 
 
-def _detail(**out: Any) -> Detail | dict:
+def _detail(**out: Any) -> Detail:
     return Detail(**{**out, "fields": MappingProxyType(dict(out["fields"] or {}))})
 
 
 DETAIL = {
     "main": K(extractors, []),
     "frame": K(extractors, []),
-    "fields": K(table({name: K(extractors) for name in FIELDS}, lambda **f: {k: v for k, v in f.items() if v}), {}),
+    "fields": K(
+        table({name: K(extractors) for name in FIELDS}, lambda **f: {k: v for k, v in f.items() if v}), {}
+    ),
     "related": K(extractors, []),
     "renditions": K(strings(), []),
     "placeholders": K(strings(), ["〔〕号", "无", "无文号", "-", "—", "/"]),
-    "precedence": K(strings(("table", "api", "detail_json", "list", "meta")),
-                    ["table", "api", "detail_json", "list", "meta"]),
+    "precedence": K(
+        strings(("table", "api", "detail_json", "list", "meta")),
+        ["table", "api", "detail_json", "list", "meta"],
+    ),
 }
 
 ATTACHMENTS = {
     "links": K(extractors, [{"css": "a", "attr": "href", "within": "main"}]),
     "extensions": K(strings(), ["pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "zip", "rar"]),
     "url_patterns": K(array(regex(), what="an array of regular expressions"), []),
-    "name_from": K(strings(("content_disposition", "link_text", "url_basename"), ("query:", "json:")),
-                   ["content_disposition", "query:showname", "link_text", "url_basename"]),
+    "name_from": K(
+        strings(("content_disposition", "link_text", "url_basename"), ("query:", "json:")),
+        ["content_disposition", "query:showname", "link_text", "url_basename"],
+    ),
     "href_encodings": K(array(codec, what="an array of codec names"), ["utf-8", "gb18030"]),
     "sniff": K(boolean, True),
     "max_bytes": K(integer(1), 104857600),
@@ -740,32 +805,49 @@ ATTACHMENTS = {
 ANNUAL_REPORT = {
     "title_regex": K(array(regex(year=True), single=True, what="a regex or an array of regexes"), []),
     "kind_regex": K(mapping(regex()), {}),
-    "year_fallback": K(strings(("title", "body", "published_year_minus_one")),
-                       ["title", "body", "published_year_minus_one"]),
+    "year_fallback": K(
+        strings(("title", "body", "published_year_minus_one")), ["title", "body", "published_year_minus_one"]
+    ),
     "expect_attachment": K(boolean, False),
 }
 
 # [discovery] keys by family; the *_regex ones read a value from a page when it is not given.
 DISCOVERY = {
-    "gkmlpt": {"index_url": K(url), "sid": K(scalar), "sid_regex": K(regex_text), "tree_regex": K(regex_text)},
-    "hanweb": {**{k: K(scalar) for k in ("webid", "unitid", "columnid")}, "proxy": K(text()),
-               **{k: K(regex_text) for k in ("webid_regex", "unitid_regex", "columnid_regex", "total_regex")}},
+    "gkmlpt": {
+        "index_url": K(url),
+        "sid": K(scalar),
+        "sid_regex": K(regex_text),
+        "tree_regex": K(regex_text),
+    },
+    "hanweb": {
+        **{k: K(scalar) for k in ("webid", "unitid", "columnid")},
+        "proxy": K(text()),
+        **{k: K(regex_text) for k in ("webid_regex", "unitid_regex", "columnid_regex", "total_regex")},
+    },
     "public-column": {"organ_id": K(scalar), "site_id": K(scalar)},
     "sd-gongkai": {"site_code": K(scalar)},
 }
 # Discovery keys a family needs, how to derive them from a start URL, and an example for the fix (rule 3).
 DISCOVERY_NEEDS = {
     "gkmlpt": ("index_url", None, '"https://www.sg.gov.cn/<dept>/gkmlpt/index"'),
-    "public-column": ("organ_id", r"/public/column/(\d+)", '"6616363" (the number in /public/column/<organ_id>)'),
-    "sd-gongkai": ("site_code", r"/gongkai/site_([a-z0-9]+)/", '"sgxs" (the <code> in /gongkai/site_<code>/)'),
+    "public-column": (
+        "organ_id",
+        r"/public/column/(\d+)",
+        '"6616363" (the number in /public/column/<organ_id>)',
+    ),
+    "sd-gongkai": (
+        "site_code",
+        r"/gongkai/site_([a-z0-9]+)/",
+        '"sgxs" (the <code> in /gongkai/site_<code>/)',
+    ),
 }
 
 # --- columns, lists and pagination ----------------------------------------------------------------------
 
 LIST = {
     "format": K(text(("html", "xml_cdata", "json", "jsonp", "html_fragment", "rendered", "self")), "html"),
-    "items": K(text()),
-    "link": K(extractors, []),
+    "items": K(text(), None, '"ul.list > li"'),
+    "link": K(extractors, [], '[{ css = "a", attr = "href" }]'),
     "title": K(extractors, []),
     "date": K(extractors, []),
     "onclick_link": K(regex()),
@@ -773,7 +855,8 @@ LIST = {
     "direct_files": K(strings(), ["pdf", "doc", "docx", "xls", "xlsx", "wps", "zip"]),
 }
 
-PAGINATION_KEYS = {  # keys each pagination type takes besides type, max_pages, stop_on, max_consecutive_misses
+# The keys each pagination type takes, besides type, max_pages, stop_on and max_consecutive_misses.
+PAGINATION_KEYS = {
     "none": (),
     "template": ("first", "pattern", "n_start", "total", "total_is", "page_size"),
     "query": ("param", "n_start", "url", "total", "total_is", "page_size"),
@@ -783,10 +866,19 @@ PAGINATION_KEYS = {  # keys each pagination type takes besides type, max_pages, 
     "next_link": ("link",),
     "onclick_pager": ("regex", "url"),
 }
-PAGINATION_NEEDS = {"template": ("pattern",), "query": ("param",), "jpage": ("proxy",), "json_api": ("url",),
-                    "post_form": ("url", "param"), "next_link": ("link",), "onclick_pager": ("regex", "url")}
+PAGINATION_NEEDS = {
+    "template": ("pattern",),
+    "query": ("param",),
+    "jpage": ("proxy",),
+    "json_api": ("url",),
+    "post_form": ("url", "param"),
+    "next_link": ("link",),
+    "onclick_pager": ("regex", "url"),
+}
 PAGINATION = {
-    "type": K(text(tuple(PAGINATION_KEYS)), REQUIRED, '"none" (one page), or "template", "query", "next_link", …'),
+    "type": K(
+        text(tuple(PAGINATION_KEYS)), REQUIRED, '"none" (one page), or "template", "query", "next_link", …'
+    ),
     "first": K(text()),
     "pattern": K(text(), None, '"index_{n}.html"'),
     "param": K(text(), None, '"pageIndex"'),
@@ -813,7 +905,8 @@ TEMPLATE_VARS = ("n", "s", "e", "category")
 
 def _pagination_check(family: str | None) -> Callable:
     """Keys must fit the type; each type's required keys are there; template variables are known."""
-    known = TEMPLATE_VARS + tuple(DISCOVERY.get(family, {}) if family else ())
+    discovery = DISCOVERY.get(family, {}) if family else {}
+    known = TEMPLATE_VARS + tuple(k for k in discovery if not k.endswith("_regex"))
 
     def check(out: dict, ctx: _Ctx, raw_keys: Iterable[str]) -> None:
         kind = out["type"]
@@ -823,12 +916,14 @@ def _pagination_check(family: str | None) -> Callable:
         for key in raw_keys:
             if key in PAGINATION and key not in takes:
                 users = ", ".join(t for t, keys in PAGINATION_KEYS.items() if key in keys)
-                ctx.problem(key, f'not used by type = "{kind}"', f"remove it, or use a type that takes it ({users})")
+                ctx.problem(
+                    key, f'not used by type = "{kind}"', f"remove it, or use a type that takes it ({users})"
+                )
         for key in PAGINATION_NEEDS.get(kind, ()):
             if not out[key]:
                 ctx.problem(key, f'missing; type = "{kind}" needs it', _fix(key, None, PAGINATION[key]))
-        templates = [(k, out[k]) for k in ("first", "pattern", "url", "proxy") if out[k]]
-        templates += [(f"form.{k}", v) for k, v in (out["form"] or {}).items()]
+        templates = [(k, out[k]) for k in ("first", "pattern", "url", "proxy") if out[k] and k in takes]
+        templates += [(f"form.{k}", v) for k, v in (out["form"] or {}).items() if "form" in takes]
         for key, value in templates:
             _check_template(key, value, known, ctx)
 
@@ -894,11 +989,16 @@ def _column(raw: dict, family: str | None, fam_columns: Mapping, detail: Detail 
     if lst and lst.format != "self":
         for key in ("items", "link"):
             if not getattr(lst, key):
-                ctx.at(table="columns.list").problem(key, f'missing; format = "{lst.format}" needs it',
-                                                     _fix(key, None, LIST[key]) or f"{key} = \"li\"")
+                ctx.at(table="columns.list").problem(
+                    key,
+                    f'missing; format = "{lst.format}" needs it',
+                    _fix(key, None, LIST[key]) or f'{key} = "li"',
+                )
     if detail and out["detail"]:
         own = out["detail"]
-        out["detail"] = replace(detail, **{**own, "fields": MappingProxyType({**detail.fields, **own.get("fields", {})})})
+        out["detail"] = replace(
+            detail, **{**own, "fields": MappingProxyType({**detail.fields, **own.get("fields", {})})}
+        )
     else:
         out["detail"] = detail
     return Column(**out)
@@ -950,28 +1050,39 @@ def _schema_version(v: Any, ctx: _Ctx, key: str) -> int:
     return v
 
 
-def _columns(family: str | None, fam_columns: Mapping) -> Callable:
-    def conv(v: Any, ctx: _Ctx, key: str) -> tuple[dict, ...]:
-        if not isinstance(v, list) or not all(isinstance(c, dict) for c in v):
-            raise _Bad(f"expected an array of tables ([[columns]]), got {_toml(v)}")
-        if not v:
-            raise _Bad("no columns", fix="add a [[columns]] table with key, kind, name and start_urls")
-        return tuple(v)
+def _columns(v: Any, ctx: _Ctx, key: str) -> tuple[dict, ...]:
+    """The raw [[columns]] tables; each is converted by `_column` once [detail] is known."""
+    if not isinstance(v, list) or not all(isinstance(c, dict) for c in v):
+        raise _Bad(f"expected an array of tables ([[columns]]), got {_toml(v)}")
+    if not v:
+        raise _Bad("no columns", fix="add a [[columns]] table with key, kind, name and start_urls")
+    return tuple(v)
 
-    return conv
+
+def _discovery_keys(family: str | None) -> dict[str, K]:
+    """The family's discovery keys; every family's when the family itself is wrong (reported elsewhere)."""
+    if family is None:
+        return {k: rule for keys in DISCOVERY.values() for k, rule in keys.items()}
+    return DISCOVERY.get(family, {})
 
 
 def _portal_schema(family: str | None) -> dict[str, K]:
     return {
         "schema_version": K(_schema_version, REQUIRED, "1"),
-        "portal": K(table(PORTAL, dict), REQUIRED, "table [portal] with id, agency, portal_name, …"),
+        "portal": K(
+            table(PORTAL, dict),
+            REQUIRED,
+            "add a [portal] table with id, agency, portal_name, region_code, level, family, homepage",
+        ),
         "fetch": K(table(FETCH, Fetch), {}),
         "politeness": K(table(POLITENESS, Politeness, check=_polite), {}),
-        "scope": K(table(SCOPE, Scope), REQUIRED, "table [scope] with allowed_domains = [\"…\"]"),
+        "scope": K(
+            table(SCOPE, Scope), REQUIRED, 'add a [scope] table with allowed_domains = ["www.example.gov.cn"]'
+        ),
         "identity": K(table(IDENTITY, Identity), {}),
         "blocking": K(table(BLOCKING, Blocking), {}),
-        "discovery": K(table(DISCOVERY.get(family, {}), lambda **d: {k: v for k, v in d.items() if v}), {}),
-        "columns": K(_columns(family, {}), REQUIRED, "[[columns]] tables"),
+        "discovery": K(table(_discovery_keys(family), lambda **d: {k: v for k, v in d.items() if v}), {}),
+        "columns": K(_columns, REQUIRED, "add a [[columns]] table with key, kind, name and start_urls"),
         "detail": K(table(DETAIL, _detail), {}),
         "attachments": K(table(ATTACHMENTS, Attachments), {}),
         "annual_report": K(table(ANNUAL_REPORT, AnnualReport), {}),
@@ -983,11 +1094,17 @@ def _build(raw: dict, path: Path, ctx: _Ctx) -> Portal | None:
     meta = raw.get("portal")
     family = meta.get("family") if isinstance(meta, dict) and meta.get("family") in FAMILIES else None
     defaults = _family_defaults(family)
+    if family and not DISCOVERY.get(family) and isinstance(raw.get("discovery"), dict):
+        for key in raw.pop("discovery"):  # a clearer message than "valid keys: none"
+            ctx.at(table="discovery").problem(
+                "", f'unknown key "{key}"; family "{family}" takes no discovery keys'
+            )
     merged = _merge({k: v for k, v in defaults.items() if k != "columns"}, raw)
     out = _table(merged, _portal_schema(family), ctx)
     if out["detail"] and not out["detail"].main:
-        ctx.at(table="detail").problem("main", "missing; needed to find the document text",
-                                       'main = [{ css = "#zoom" }]')
+        ctx.at(table="detail").problem(
+            "main", "missing; needed to find the document text", 'main = [{ css = "#zoom" }]'
+        )
     columns = [
         _column(c, family, defaults.get("columns", {}), out["detail"], _column_ctx(ctx, c, i))
         for i, c in enumerate(out["columns"] or (), 1)
@@ -1017,13 +1134,17 @@ def _discover(family: str | None, found: dict, columns: list[Column], ctx: _Ctx)
     key, derive, example = DISCOVERY_NEEDS[family]
     found = dict(found)
     if key not in found and derive:
-        urls = [u for c in columns for u in c.start_urls]
-        hits = [m.group(1) for u in urls if (m := re.search(derive, u)) and not PLACEHOLDER.search(m.group(1))]
+        urls = [u for c in columns for u in c.start_urls or ()]
+        hits = [
+            m.group(1) for u in urls if (m := re.search(derive, u)) and not PLACEHOLDER.search(m.group(1))
+        ]
         if hits:
             found[key] = hits[0]
     if key not in found:
         how = " and no start URL shows it" if derive else ""
-        ctx.at(table="discovery").problem(key, f'missing; family "{family}" needs it{how}', f"{key} = {example}")
+        ctx.at(table="discovery").problem(
+            key, f'missing; family "{family}" needs it{how}', f"{key} = {example}"
+        )
     return found
 
 
@@ -1031,7 +1152,9 @@ def _check_unique_keys(columns: list[Column], ctx: _Ctx) -> None:
     seen: set[str] = set()
     for col in columns:
         if col.key in seen:
-            ctx.at(table="columns").problem("key", f'"{col.key}" is used by two columns', "give each column its own key")
+            replace(ctx.at(table="columns"), column=col.key).problem(
+                "key", f'"{col.key}" is used by two columns', "give each column its own key"
+            )
         seen.add(col.key)
 
 
@@ -1043,11 +1166,13 @@ def _host_allowed(address: str, domains: Sequence[str]) -> bool:
 def _check_hosts(domains: Sequence[str], columns: list[Column], discovery: Mapping, ctx: _Ctx) -> None:
     """Rule 4: every start URL, index URL and absolute pagination URL is on an allowed host."""
     allowed = ", ".join(domains)
-    checks = [(ctx.at(table="discovery"), "index_url", discovery["index_url"])] if "index_url" in discovery else []
+    checks = (
+        [(ctx.at(table="discovery"), "index_url", discovery["index_url"])] if "index_url" in discovery else []
+    )
     for col in columns:
         cctx = ctx.at(table="columns")
         cctx.column = col.key
-        checks += [(cctx, f"start_urls[{i}]", u) for i, u in enumerate(col.start_urls)]
+        checks += [(cctx, f"start_urls[{i}]", u) for i, u in enumerate(col.start_urls or ())]
         pag = col.pagination
         for key in ("first", "pattern", "url", "proxy"):
             value = getattr(pag, key) if pag else None
@@ -1056,8 +1181,11 @@ def _check_hosts(domains: Sequence[str], columns: list[Column], discovery: Mappi
     for where, key, address in checks:
         if not _host_allowed(address, domains):
             host = urlsplit(address).hostname
-            where.problem(key, f'host "{host}" is not in [scope] allowed_domains ({allowed})',
-                          f'add "{host}" to allowed_domains, or correct the URL')
+            where.problem(
+                key,
+                f'host "{host}" is not in [scope] allowed_domains ({allowed})',
+                f'add "{host}" to allowed_domains, or correct the URL',
+            )
 
 
 def _activate(col: Column, status: str, discovery: Mapping[str, str]) -> Column:
@@ -1066,7 +1194,9 @@ def _activate(col: Column, status: str, discovery: Mapping[str, str]) -> Column:
         return replace(col, active=False, inactive_reason=f'portal status is "{status}"')
     for key, value in _column_strings(col, discovery):
         if m := PLACEHOLDER.search(value):
-            reason = f'{key} contains the placeholder "{m.group()}"; put the real value from the live portal there'
+            reason = (
+                f'{key} contains the placeholder "{m.group()}"; put the real value from the live portal there'
+            )
             return replace(col, active=False, inactive_reason=reason)
     return col
 
@@ -1074,7 +1204,9 @@ def _activate(col: Column, status: str, discovery: Mapping[str, str]) -> Column:
 def _column_strings(col: Column, discovery: Mapping[str, str]) -> Iterable[tuple[str, str]]:
     yield from ((f"start_urls[{i}]", u) for i, u in enumerate(col.start_urls))
     pag = col.pagination
-    yield from ((f"pagination.{k}", getattr(pag, k)) for k in ("first", "pattern", "url", "proxy") if getattr(pag, k))
+    yield from (
+        (f"pagination.{k}", getattr(pag, k)) for k in ("first", "pattern", "url", "proxy") if getattr(pag, k)
+    )
     yield from ((f"pagination.form.{k}", v) for k, v in pag.form.items())
     yield from ((f"[discovery] {k}", v) for k, v in discovery.items() if not k.endswith("_regex"))
 
@@ -1093,7 +1225,9 @@ def _read(path: Path, ctx: _Ctx) -> dict | None:
         reason = re.sub(r"\s*\(at .*?\)$", "", msg)
         ctx.problems.append(f"{ctx.file}: {where}: TOML syntax error: {reason}")
     except UnicodeDecodeError as e:
-        ctx.problems.append(f"{ctx.file}: not UTF-8 ({e.reason} at byte {e.start}). Fix: save the file as UTF-8")
+        ctx.problems.append(
+            f"{ctx.file}: not UTF-8 ({e.reason} at byte {e.start}). Fix: save the file as UTF-8"
+        )
     return None
 
 
@@ -1127,8 +1261,10 @@ def load_portals(paths: Iterable[Path | str]) -> list[Portal]:
         if portal is None:
             continue
         if portal.id in seen:
-            problems.append(f'{path}: [portal] id: "{portal.id}" is already used by {seen[portal.id]}. '
-                            "Fix: choose another id (ids are never reused)")
+            problems.append(
+                f'{path}: [portal] id: "{portal.id}" is already used by {seen[portal.id]}. '
+                "Fix: choose another id (ids are never reused)"
+            )
             continue
         seen[portal.id] = path
         portals.append(portal)
@@ -1151,12 +1287,14 @@ def resolve_portal(name_or_path: str, search: Sequence[Path | str]) -> Path:
     close = difflib.get_close_matches(name_or_path, ids, n=3)
     hint = "did you mean " + " or ".join(f'"{c}"' for c in close) + "? " if close else ""
     where = ", ".join(str(s) for s in search)
-    raise ConfigError(f'unknown portal "{name_or_path}"; {hint}available in {where}: {", ".join(ids) or "none"}')
+    raise ConfigError(
+        f'unknown portal "{name_or_path}"; {hint}available in {where}: {", ".join(ids) or "none"}'
+    )
 
 
 # --- run settings: gongkai.toml -------------------------------------------------------------------------
 
-PROJECT_URL = "https://github.com/gongkai/gongkai"
+PROJECT_URL = "https://github.com/gongkai-archive/gongkai"
 
 
 @dataclass(frozen=True)
@@ -1170,13 +1308,22 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("data_dir", Path("data"), "Directory holding the WARC archive, its capture index and the database"),
-    Setting("portals_dir", Path("crawler/portals"), "Directory of portal files; `gongkai crawl <id>` looks here"),
-    Setting("user_agent", "gongkai/0.1 (+{contact})",
-            "User-Agent sent to portals; {contact} is replaced by the contact setting"),
+    Setting(
+        "data_dir", Path("data"), "Directory holding the WARC archive, its capture index and the database"
+    ),
+    Setting(
+        "portals_dir", Path("crawler/portals"), "Directory of portal files; `gongkai crawl <id>` looks here"
+    ),
+    Setting(
+        "user_agent",
+        "gongkai/0.1 (+{contact})",
+        "User-Agent sent to portals; {contact} is replaced by the contact setting",
+    ),
     Setting("contact", PROJECT_URL, "Where a portal's webmaster can reach the operator (URL or e-mail)"),
     Setting("download_timeout", 30.0, "Seconds before a whole response times out"),
-    Setting("max_body_bytes", 52428800, "Largest response body kept, in bytes (larger ones are cut and recorded)"),
+    Setting(
+        "max_body_bytes", 52428800, "Largest response body kept, in bytes (larger ones are cut and recorded)"
+    ),
     Setting("retries", 3, "Retries for 5xx, 408, 429, resets and truncated bodies"),
     Setting("log_level", "INFO", "Logging level", ("DEBUG", "INFO", "WARNING", "ERROR")),
 )
@@ -1197,17 +1344,21 @@ class Settings:
 _KIND = {bool: "true or false", int: "an integer", float: "a number", str: "a string", Path: "a path"}
 
 
+def _parse_text(v: str, kind: type) -> Any:
+    """A command-line value as the setting's type, or unchanged text if it does not parse."""
+    if kind is bool:
+        return {"true": True, "false": False}.get(v.strip().lower(), v)
+    try:
+        return kind(v)
+    except ValueError:
+        return v
+
+
 def _convert_setting(s: Setting, v: Any, from_text: bool) -> Any:
     """Check one setting's value; command-line values arrive as text and are parsed (Setting.convert)."""
-    kind = type(s.default) if not isinstance(s.default, Path) else Path
+    kind = Path if isinstance(s.default, Path) else type(s.default)
     if from_text and isinstance(v, str) and kind in (int, float, bool):
-        lowered = v.strip().lower()
-        parsed: Any = {"true": True, "false": False}.get(lowered) if kind is bool else None
-        try:
-            parsed = parsed if kind is bool else kind(v)
-        except ValueError:
-            parsed = None
-        v = v if parsed is None else parsed
+        v = _parse_text(v, kind)
     ok = {
         bool: isinstance(v, bool),
         int: isinstance(v, int) and not isinstance(v, bool),
@@ -1216,13 +1367,19 @@ def _convert_setting(s: Setting, v: Any, from_text: bool) -> Any:
         Path: isinstance(v, str | Path),
     }[kind]
     if not ok:
-        raise _Bad(f"expected {_KIND[kind]}, got {_toml(v)}", _toml(s.default if kind is not Path else str(s.default)))
+        raise _Bad(
+            f"expected {_KIND[kind]}, got {_toml(v)}",
+            _toml(s.default if kind is not Path else str(s.default)),
+        )
     if s.choices and v not in s.choices:
-        raise _Bad(f"expected one of {_alts(s.choices)}, got {_toml(v)}", _toml(_closest(v, s.choices)))
+        close = difflib.get_close_matches(v, s.choices, n=1) or [s.default]
+        raise _Bad(f"expected one of {_alts(s.choices)}, got {_toml(v)}", _toml(close[0]))
     return Path(v) if kind is Path else float(v) if kind is float else v
 
 
-def _apply_settings(values: dict, raw: Mapping[str, Any], where: str, from_text: bool, problems: list[str]) -> None:
+def _apply_settings(
+    values: dict, raw: Mapping[str, Any], where: str, from_text: bool, problems: list[str]
+) -> None:
     names = {s.name: s for s in SETTINGS}
     for key, value in raw.items():
         if key not in names:
@@ -1236,22 +1393,31 @@ def _apply_settings(values: dict, raw: Mapping[str, Any], where: str, from_text:
             problems.append(f"{where}: {key}: {bad.what}. Fix: {key} = {bad.example}")
 
 
+def _settings(path: Path | str | None, overrides: Mapping[str, Any]) -> tuple[dict, list[str]]:
+    values = {s.name: s.default for s in SETTINGS}
+    problems: list[str] = []
+    if path is not None:
+        raw = _read(Path(path), _Ctx(str(path), problems)) or {}
+        _apply_settings(values, raw, str(path), False, problems)
+        for s in SETTINGS:  # a path written in gongkai.toml is relative to that file
+            if isinstance(s.default, Path) and s.name in raw and isinstance(values[s.name], Path):
+                values[s.name] = Path(path).parent / values[s.name]
+    _apply_settings(values, overrides, "command line", True, problems)
+    values["user_agent"] = values["user_agent"].replace("{contact}", str(values["contact"]))
+    return values, problems
+
+
+def check_settings(path: Path | str) -> list[str]:
+    """Every problem of a gongkai.toml, one message per line ([] if it is valid)."""
+    return _settings(path, {})[1]
+
+
 def load_settings(path: Path | str | None = None, overrides: Mapping[str, Any] | None = None) -> Settings:
     """Run settings: defaults < gongkai.toml (if `path`) < `overrides` (command line). Lists every problem.
 
     Relative paths in gongkai.toml are relative to that file's directory; overrides to the working one.
     """
-    values = {s.name: s.default for s in SETTINGS}
-    problems: list[str] = []
-    if path is not None:
-        ctx = _Ctx(str(path), problems)
-        raw = _read(Path(path), ctx) or {}
-        _apply_settings(values, raw, str(path), False, problems)
-        for s in SETTINGS:
-            if isinstance(s.default, Path) and s.name in raw and isinstance(values[s.name], Path):
-                values[s.name] = Path(path).parent / values[s.name]
-    _apply_settings(values, overrides or {}, "command line", True, problems)
+    values, problems = _settings(path, overrides or {})
     if problems:
         raise ConfigError("\n".join(problems))
-    values["user_agent"] = values["user_agent"].replace("{contact}", values["contact"])
     return Settings(**values)
