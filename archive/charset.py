@@ -35,8 +35,10 @@ import re
 from dataclasses import dataclass
 
 # Labels for GB 2312 and its extensions, as servers and pages spell them.
-GB_LABELS = frozenset({"gb2312", "gb_2312", "gb_2312-80", "gbk", "x-gbk", "cp936", "ms936", "windows-936", "csgb2312",
-                       "euc-cn", "chinese", "iso-ir-58"})
+GB_LABELS = frozenset({
+    "gb2312", "gb_2312", "gb_2312-80", "gbk", "x-gbk", "cp936", "ms936", "windows-936", "csgb2312", "euc-cn",
+    "chinese", "iso-ir-58",
+})
 
 # Single-byte western codecs decode any byte sequence, so a strict decode cannot disprove them. Servers
 # (Tomcat, IIS) send them as a default; on a Chinese portal with non-ASCII bytes they are almost always

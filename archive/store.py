@@ -107,29 +107,48 @@ class Archive:
         sha = sha256_hex(body)
         content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
         http_headers = StatusAndHeaders(
-            f"{status} {reason}".strip(), [(RENAMED_HEADERS.get(k.lower(), k), v) for k, v in headers],
+            f"{status} {reason}".strip(),
+            [(RENAMED_HEADERS.get(k.lower(), k), v) for k, v in headers],
             protocol=protocol,
         )
         original = index.first_capture_of(self.db, sha)
         extra = {"WARC-Gongkai-Crawl": self.crawl_id, "WARC-Gongkai-Portal": portal}
         if original:
             record = self._writer.create_revisit_record(
-                url, warc_digest(sha), original.url, original.fetched_at, http_headers=http_headers,
+                url,
+                warc_digest(sha),
+                original.url,
+                original.fetched_at,
+                http_headers=http_headers,
                 warc_headers_dict={**extra, "WARC-Refers-To": original.record_id},
             )
         else:
             record = self._writer.create_warc_record(
-                url, "response", payload=BytesIO(body), length=len(body), http_headers=http_headers,
+                url,
+                "response",
+                payload=BytesIO(body),
+                length=len(body),
+                http_headers=http_headers,
                 warc_headers_dict={**extra, "WARC-Payload-Digest": warc_digest(sha)},
             )
         offset, length = self._write(record)
         capture = Capture(
-            record_id=record.rec_headers.get_header("WARC-Record-ID"), crawl_id=self.crawl_id, portal=portal,
-            url=url, method=method, status=status, content_type=content_type,
-            fetched_at=record.rec_headers.get_header("WARC-Date"), payload_sha256=sha,
-            payload_length=len(body), warc_file=self._file_name, warc_offset=offset, warc_length=length,
+            record_id=record.rec_headers.get_header("WARC-Record-ID"),
+            crawl_id=self.crawl_id,
+            portal=portal,
+            url=url,
+            method=method,
+            status=status,
+            content_type=content_type,
+            fetched_at=record.rec_headers.get_header("WARC-Date"),
+            payload_sha256=sha,
+            payload_length=len(body),
+            warc_file=self._file_name,
+            warc_offset=offset,
+            warc_length=length,
             record_type="revisit" if original else "response",
-            refers_to=original.record_id if original else None, referer=referer,
+            refers_to=original.record_id if original else None,
+            referer=referer,
         )
         index.add_capture(self.db, capture)
         return capture
@@ -142,16 +161,27 @@ class Archive:
         if capture:
             headers["WARC-Concurrent-To"] = capture
         record = self._writer.create_warc_record(
-            url, "metadata", payload=BytesIO(payload), length=len(payload),
-            warc_content_type="application/json", warc_headers_dict=headers,
+            url,
+            "metadata",
+            payload=BytesIO(payload),
+            length=len(payload),
+            warc_content_type="application/json",
+            warc_headers_dict=headers,
         )
         self._write(record)
         record_id = record.rec_headers.get_header("WARC-Record-ID")
-        index.add_observation(self.db, {
-            "record_id": record_id, "crawl_id": self.crawl_id, "portal": portal, "url": url,
-            "capture": capture, "observed_at": record.rec_headers.get_header("WARC-Date"),
-            "data": payload.decode("utf-8"),
-        })
+        index.add_observation(
+            self.db,
+            {
+                "record_id": record_id,
+                "crawl_id": self.crawl_id,
+                "portal": portal,
+                "url": url,
+                "capture": capture,
+                "observed_at": record.rec_headers.get_header("WARC-Date"),
+                "data": payload.decode("utf-8"),
+            },
+        )
         return record_id
 
     def record_issue(self, issue: Issue) -> None:
@@ -176,7 +206,9 @@ class Archive:
             f.seek(capture.warc_offset)
             record = next(iter(ArchiveIterator(f)), None)
             if record is None or record.rec_headers.get_header("WARC-Record-ID") != capture.record_id:
-                raise ArchiveError(f"{record_path} offset {capture.warc_offset}: no record {capture.record_id}")
+                raise ArchiveError(
+                    f"{record_path} offset {capture.warc_offset}: no record {capture.record_id}"
+                )
             stream = record.content_stream() if decoded else record.raw_stream
             return stream.read()
 
@@ -189,7 +221,7 @@ class Archive:
     def _open_warc(self, seq: int) -> None:
         self._file_name = f"{self.crawl_id}-{seq:05d}.warc.gz"
         # "ab": append-only, even if a resumed crawl reopens the same name.
-        self._file = open(self.warc_dir / self._file_name, "ab")
+        self._file = open(self.warc_dir / self._file_name, "ab")  # noqa: SIM115 (held open for the crawl)
         self._writer = WARCWriter(self._file, gzip=True, warc_version="1.1")
         self._seq = seq
 

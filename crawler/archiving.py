@@ -45,12 +45,20 @@ class ArchiveMiddleware:
 
     def process_response(self, request, response):
         spider = self.crawler.spider
-        headers = [(k.decode("latin-1"), v.decode("latin-1"))
-                   for k, values in response.headers.items() for v in values]
+        headers = [
+            (k.decode("latin-1"), v.decode("latin-1"))
+            for k, values in response.headers.items()
+            for v in values
+        ]
         referer = request.headers.get("Referer")
         capture = spider.archive.store_response(
-            portal=spider.portal.id, url=response.url, status=response.status, headers=headers,
-            body=response.body, method=request.method, protocol=response.protocol or "HTTP/1.1",
+            portal=spider.portal.id,
+            url=response.url,
+            status=response.status,
+            headers=headers,
+            body=response.body,
+            method=request.method,
+            protocol=response.protocol or "HTTP/1.1",
             referer=referer.decode("latin-1") if referer else None,
         )
         request.meta["capture"] = capture.record_id

@@ -48,8 +48,10 @@ class Progress:
     def line(self) -> str:
         stats = self.crawler.stats
         issues = sum(v for k, v in stats.get_stats().items() if k.startswith("gongkai/issues/"))
-        return (f"crawl {self.crawler.spider.portal.id}: {stats.get_value('gongkai/captures', 0)} responses, "
-                f"{stats.get_value('gongkai/observations/document', 0)} documents, {issues} issues")
+        return (
+            f"crawl {self.crawler.spider.portal.id}: {stats.get_value('gongkai/captures', 0)} responses, "
+            f"{stats.get_value('gongkai/observations/document', 0)} documents, {issues} issues"
+        )
 
     def show(self) -> None:
         sys.stderr.write("\r" + self.line() + "   ")

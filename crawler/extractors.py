@@ -17,7 +17,9 @@ from parsel import Selector
 
 # Whitespace inside labels is noise: "索  引  号", "文　号" (U+3000), "标\n题".
 _WS = re.compile(r"[\s\u3000\xa0]+")
-_DATE_PARTS = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2}))?")
+_DATE_PARTS = re.compile(
+    r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2}))?"
+)
 
 
 @dataclass
@@ -112,8 +114,10 @@ def _css(ex, ctx, scope, many):
 
 def _xpath(ex, ctx, scope, many):
     found = scope.xpath(ex.value)
-    values = [(n.attrib.get(ex.attr) if ex.attr else node_text(n)) if hasattr(n, "attrib") else str(n.get())
-              for n in found]
+    values = [
+        (n.attrib.get(ex.attr) if ex.attr else node_text(n)) if hasattr(n, "attrib") else str(n.get())
+        for n in found
+    ]
     return values if many else (values[0] if values else None)
 
 
@@ -170,8 +174,14 @@ def json_path(data, path: str, many: bool = False):
             elif v is not None:
                 nxt.append(v)
         values = nxt
-    values = [v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list))
-              else str(v) for v in values]
+    values = [
+        v
+        if isinstance(v, str)
+        else json.dumps(v, ensure_ascii=False)
+        if isinstance(v, (dict, list))
+        else str(v)
+        for v in values
+    ]
     return values if many else (values[0] if values else None)
 
 
@@ -190,8 +200,10 @@ def _regex(ex, ctx, scope, many):
     haystack = {"html": ctx.html, "url": ctx.url}.get(on) if on != "text" else node_text(scope)
     pattern = re.compile(ex.value)
     group = getattr(ex, "group", None)
-    matches = [(m.group(group) if group is not None else (m.group(1) if m.groups() else m.group(0)))
-               for m in pattern.finditer(haystack or "")]
+    matches = [
+        (m.group(group) if group is not None else (m.group(1) if m.groups() else m.group(0)))
+        for m in pattern.finditer(haystack or "")
+    ]
     return matches if many else (matches[0] if matches else None)
 
 
@@ -203,8 +215,16 @@ def _const(ex, ctx, scope, many):
     return ex.value
 
 
-_SOURCES = {"css": _css, "xpath": _xpath, "meta": _meta, "label": _label, "json": _json,
-            "regex": _regex, "list": _list, "const": _const}
+_SOURCES = {
+    "css": _css,
+    "xpath": _xpath,
+    "meta": _meta,
+    "label": _label,
+    "json": _json,
+    "regex": _regex,
+    "list": _list,
+    "const": _const,
+}
 
 
 def normalise_date(value: str, ctx: Context | None = None) -> str:

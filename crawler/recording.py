@@ -14,7 +14,8 @@ class RecordObservations:
     def process_item(self, item):
         spider = self.crawler.spider
         data = {k: v for k, v in item.items() if not k.startswith("_")}
-        spider.archive.store_observation(portal=spider.portal.id, url=item["url"],
-                                         capture=item.get("_capture"), data=data)
+        spider.archive.store_observation(
+            portal=spider.portal.id, url=item["url"], capture=item.get("_capture"), data=data
+        )
         self.crawler.stats.inc_value(f"gongkai/observations/{item['type']}")
         return item

@@ -51,6 +51,8 @@ def _user_agent(choice: str, run) -> str:
     if choice in ("", "default"):
         return honest
     if choice == "browser":
-        return ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-                "Chrome/131.0 Safari/537.36")
+        return (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/131.0 Safari/537.36"
+        )
     return choice

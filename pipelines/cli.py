@@ -15,13 +15,23 @@ REPLICA_PORTALS = ROOT / "crawler" / "replica" / "portals"
 
 
 def _data_option(f):
-    return click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                        help="Data directory (archive and database). Default: data_dir of gongkai.toml, ./data.")(f)
+    return click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Data directory (archive and database). Default: data_dir of gongkai.toml, ./data.",
+    )(f)
 
 
 def _settings_option(f):
-    return click.option("--settings", "settings_path", type=click.Path(dir_okay=False, path_type=Path),
-                        default=None, help="Run settings file. Default: ./gongkai.toml if present.")(f)
+    return click.option(
+        "--settings",
+        "settings_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Run settings file. Default: ./gongkai.toml if present.",
+    )(f)
 
 
 def _run_settings(settings_path: Path | None, data_dir: Path | None):
@@ -53,8 +63,13 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--portal", "portal_names", multiple=True, metavar="NAME|FILE",
-              help="Portal config id or TOML file; repeatable. Default: the bundled replica portal.")
+@click.option(
+    "--portal",
+    "portal_names",
+    multiple=True,
+    metavar="NAME|FILE",
+    help="Portal config id or TOML file; repeatable. Default: the bundled replica portal.",
+)
 @_data_option
 @_settings_option
 def crawl(portal_names: tuple[str, ...], data_dir: Path | None, settings_path: Path | None) -> None:
@@ -77,8 +92,11 @@ def _crawl(portal_names, data_dir: Path, run):
     from crawler.crawl import run_crawl
     from crawler.replica.serve import running_replica
 
-    paths = ([resolve_portal(n, PORTAL_DIRS) for n in portal_names] if portal_names
-             else sorted(REPLICA_PORTALS.glob("*.toml")))
+    paths = (
+        [resolve_portal(n, PORTAL_DIRS) for n in portal_names]
+        if portal_names
+        else sorted(REPLICA_PORTALS.glob("*.toml"))
+    )
     portals = [p for p in load_portals(paths) if p.status == "active"]
     if not portals:
         raise click.ClickException("no active portal to crawl (every config given is paused or retired)")
@@ -91,9 +109,11 @@ def _crawl(portal_names, data_dir: Path, run):
 
 
 def _print_crawl(summary) -> None:
-    click.echo(f"crawl {summary.crawl_id}: {summary.responses} responses archived "
-               f"({summary.revisits} revisits), {summary.documents} documents, "
-               f"{summary.attachments} attachments, {summary.failures} failures, {summary.seconds} s")
+    click.echo(
+        f"crawl {summary.crawl_id}: {summary.responses} responses archived "
+        f"({summary.revisits} revisits), {summary.documents} documents, "
+        f"{summary.attachments} attachments, {summary.failures} failures, {summary.seconds} s"
+    )
     for code, n in sorted(summary.issues.items()):
         click.echo(f"  failure {code}: {n}")
 
@@ -130,9 +150,11 @@ def _extract(data_dir: Path, rebuild: bool):
 
 def _print_extract(summary) -> None:
     kinds = ", ".join(f"{k} {v}" for k, v in summary.doc_types.items())
-    click.echo(f"extract: {summary.documents} documents ({kinds}), {summary.attachments} attachments, "
-               f"{summary.extracted} payloads extracted, {sum(summary.failures.values())} failures recorded, "
-               f"{summary.seconds} s")
+    click.echo(
+        f"extract: {summary.documents} documents ({kinds}), {summary.attachments} attachments, "
+        f"{summary.extracted} payloads extracted, {sum(summary.failures.values())} failures recorded, "
+        f"{summary.seconds} s"
+    )
     for code, n in summary.failures.items():
         click.echo(f"  failure {code}: {n}")
 
@@ -143,7 +165,9 @@ def _print_extract(summary) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
 @click.option("--get", "get_path", default=None, metavar="PATH", help="Answer one request and exit.")
-def serve(data_dir: Path | None, settings_path: Path | None, host: str, port: int, get_path: str | None) -> None:
+def serve(
+    data_dir: Path | None, settings_path: Path | None, host: str, port: int, get_path: str | None
+) -> None:
     """Run Datasette on the database, described by datasette_metadata.json.
 
     Example:
@@ -183,9 +207,11 @@ def run(data_dir: Path | None, settings_path: Path | None, then_serve: bool, por
     _print_crawl(crawl_summary)
     extract_summary = _extract(data, rebuild=False)
     _print_extract(extract_summary)
-    click.echo(f"done: {crawl_summary.responses} pages and files crawled, {extract_summary.documents} documents, "
-               f"{crawl_summary.failures} crawl failures, {sum(extract_summary.failures.values())} failures "
-               f"recorded in all, {time.monotonic() - started:.1f} s")
+    click.echo(
+        f"done: {crawl_summary.responses} pages and files crawled, {extract_summary.documents} documents, "
+        f"{crawl_summary.failures} crawl failures, {sum(extract_summary.failures.values())} failures "
+        f"recorded in all, {time.monotonic() - started:.1f} s"
+    )
     if then_serve:
         sys.exit(publish.serve(data / "gongkai.db", "127.0.0.1", port))
 

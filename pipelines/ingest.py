@@ -51,8 +51,9 @@ def stable_id(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def extract_all(data_dir: Path, rebuild: bool = False,
-                progress: Callable[[Iterable], Iterable] | None = None) -> ExtractSummary:
+def extract_all(
+    data_dir: Path, rebuild: bool = False, progress: Callable[[Iterable], Iterable] | None = None
+) -> ExtractSummary:
     """Fill ``data_dir/gongkai.db`` from ``data_dir/archive``; ``rebuild`` starts from an empty database."""
     started = time.monotonic()
     db_path = Path(data_dir) / "gongkai.db"
@@ -74,10 +75,16 @@ def extract_all(data_dir: Path, rebuild: bool = False,
         for obs in items:
             _load_document(archive, db, obs, listings, attachment_obs, summary)
         _rebuild_search(db)
-        summary.failures = {r["code"]: r["n"] for r in db.query(
-            "SELECT code, count(*) AS n FROM failures GROUP BY code ORDER BY code")}
-        summary.doc_types = {r["doc_type"]: r["n"] for r in db.query(
-            "SELECT doc_type, count(*) AS n FROM documents GROUP BY doc_type ORDER BY doc_type")}
+        summary.failures = {
+            r["code"]: r["n"]
+            for r in db.query("SELECT code, count(*) AS n FROM failures GROUP BY code ORDER BY code")
+        }
+        summary.doc_types = {
+            r["doc_type"]: r["n"]
+            for r in db.query(
+                "SELECT doc_type, count(*) AS n FROM documents GROUP BY doc_type ORDER BY doc_type"
+            )
+        }
     finally:
         archive.close()
         db.close()
@@ -89,13 +96,24 @@ def _copy_index(archive: Archive, db: sqlite_utils.Database) -> None:
     crawls = []
     for row in archive.db.execute("SELECT * FROM crawls"):
         stats = json.loads(row["stats"] or "{}")
-        crawls.append({"crawl_id": row["crawl_id"], "started_at": row["started_at"],
-                       "finished_at": row["finished_at"], "status": row["status"], "portals": row["portals"],
-                       "responses": stats.get("responses"), "revisits": stats.get("revisits"),
-                       "documents": stats.get("documents"), "failures": sum(stats.get("issues", {}).values()),
-                       "seconds": stats.get("seconds")})
+        crawls.append(
+            {
+                "crawl_id": row["crawl_id"],
+                "started_at": row["started_at"],
+                "finished_at": row["finished_at"],
+                "status": row["status"],
+                "portals": row["portals"],
+                "responses": stats.get("responses"),
+                "revisits": stats.get("revisits"),
+                "documents": stats.get("documents"),
+                "failures": sum(stats.get("issues", {}).values()),
+                "seconds": stats.get("seconds"),
+            }
+        )
     db["crawls"].upsert_all(crawls, pk="crawl_id")
-    db["captures"].upsert_all((c.__dict__ for c in index.captures(archive.db)), pk="record_id", batch_size=500)
+    db["captures"].upsert_all(
+        (c.__dict__ for c in index.captures(archive.db)), pk="record_id", batch_size=500
+    )
 
 
 def _load_portals(db: sqlite_utils.Database, observations: list[dict]) -> None:
@@ -103,10 +121,31 @@ def _load_portals(db: sqlite_utils.Database, observations: list[dict]) -> None:
         data = obs["data"]
         if data.get("type") != "portal":
             continue
-        db["portals"].upsert({k: data.get(k) for k in ("id", "agency", "portal_name", "region_code", "level",
-                                                       "family", "homepage", "config")}, pk="id")
-        db["agencies"].upsert({"name": data["agency"], "region_code": data.get("region_code"),
-                               "level": data.get("level"), "portal": data["id"]}, pk="name")
+        db["portals"].upsert(
+            {
+                k: data.get(k)
+                for k in (
+                    "id",
+                    "agency",
+                    "portal_name",
+                    "region_code",
+                    "level",
+                    "family",
+                    "homepage",
+                    "config",
+                )
+            },
+            pk="id",
+        )
+        db["agencies"].upsert(
+            {
+                "name": data["agency"],
+                "region_code": data.get("region_code"),
+                "level": data.get("level"),
+                "portal": data["id"],
+            },
+            pk="name",
+        )
 
 
 def _latest_documents(observations: list[dict]) -> list[dict]:
@@ -135,10 +174,20 @@ def _listings(observations: list[dict]) -> dict[str, dict[str, dict]]:
 
 
 def _load_crawl_issues(archive: Archive, db: sqlite_utils.Database) -> None:
-    rows = [{"id": stable_id(r["crawl_id"] or "", r["stage"], r["code"], r["url"] or "", r["message"]),
-             "crawl_id": r["crawl_id"], "url": r["url"], "stage": r["stage"], "code": r["code"],
-             "level": r["level"], "error": r["message"], "fix": r["fix"], "capture": r["capture"]}
-            for r in archive.db.execute("SELECT * FROM issues")]
+    rows = [
+        {
+            "id": stable_id(r["crawl_id"] or "", r["stage"], r["code"], r["url"] or "", r["message"]),
+            "crawl_id": r["crawl_id"],
+            "url": r["url"],
+            "stage": r["stage"],
+            "code": r["code"],
+            "level": r["level"],
+            "error": r["message"],
+            "fix": r["fix"],
+            "capture": r["capture"],
+        }
+        for r in archive.db.execute("SELECT * FROM issues")
+    ]
     db["failures"].upsert_all(rows, pk="id")
 
 
@@ -160,22 +209,44 @@ def _load_document(archive, db, obs: dict, listings: dict, attachment_obs: dict,
     title = fields.get("title") or data.get("listing", {}).get("title") or ""
     text = "\n\n".join(texts)
     kind = classify(title, text)
-    db["documents"].upsert({
-        "id": doc_id, "portal": obs["portal"], "agency": _agency(db, obs["portal"]), "title": title,
-        "doc_type": kind.doc_type, "report_year": kind.report_year, "url": data["url"],
-        "published_date": fields.get("published_date"), "written_date": fields.get("written_date"),
-        "identifier": fields.get("identifier"), "doc_number": fields.get("doc_number"),
-        "publisher": fields.get("publisher"), "form": "+".join(dict.fromkeys(kinds)) or None,
-        "page_capture": obs["capture"], "payload_sha256": capture.payload_sha256 if capture else None,
-        "attachments": len(attachments), "first_seen_crawl": obs["crawls"][0],
-        "last_seen_crawl": obs["crawls"][-1], "classification": kind.reason,
-        "raw_metadata": json.dumps(data.get("raw_fields", {}), ensure_ascii=False), "text": text,
-    }, pk="id")
+    db["documents"].upsert(
+        {
+            "id": doc_id,
+            "portal": obs["portal"],
+            "agency": _agency(db, obs["portal"]),
+            "title": title,
+            "doc_type": kind.doc_type,
+            "report_year": kind.report_year,
+            "url": data["url"],
+            "published_date": fields.get("published_date"),
+            "written_date": fields.get("written_date"),
+            "identifier": fields.get("identifier"),
+            "doc_number": fields.get("doc_number"),
+            "publisher": fields.get("publisher"),
+            "form": "+".join(dict.fromkeys(kinds)) or None,
+            "page_capture": obs["capture"],
+            "payload_sha256": capture.payload_sha256 if capture else None,
+            "attachments": len(attachments),
+            "first_seen_crawl": obs["crawls"][0],
+            "last_seen_crawl": obs["crawls"][-1],
+            "classification": kind.reason,
+            "raw_metadata": json.dumps(data.get("raw_fields", {}), ensure_ascii=False),
+            "text": text,
+        },
+        pk="id",
+    )
     for column_key, listing in listings.get(data["url"], {}).items():
-        db["document_columns"].upsert({"document_id": doc_id, "column_key": column_key,
-                                       "column_kind": listing.get("column_kind"),
-                                       "listing_title": listing.get("title"), "listing_date": listing.get("date"),
-                                       "list_url": listing.get("list_url")}, pk=("document_id", "column_key"))
+        db["document_columns"].upsert(
+            {
+                "document_id": doc_id,
+                "column_key": column_key,
+                "column_kind": listing.get("column_kind"),
+                "listing_title": listing.get("title"),
+                "listing_date": listing.get("date"),
+                "list_url": listing.get("list_url"),
+            },
+            pk=("document_id", "column_key"),
+        )
     if attachments:
         db["attachments"].upsert_all(attachments, pk="id")
     summary.documents += 1
@@ -191,12 +262,19 @@ def _attachment(archive, db, doc_id: str, att: dict, obs: dict | None, summary) 
     capture = index.get_capture(archive.db, obs["capture"]) if obs and obs["capture"] else None
     ext = _extraction(archive, db, capture, None, summary) if capture else None
     status = "missing" if capture is None else ("failed" if ext is None or ext.get("error_code") else "ok")
-    row = {"id": stable_id(doc_id, att["url"]), "document_id": doc_id, "url": att["url"],
-           "filename": (obs or {}).get("data", {}).get("name") or att.get("name"),
-           "capture": capture.record_id if capture else None,
-           "payload_sha256": capture.payload_sha256 if capture else None,
-           "content_type": capture.content_type if capture else None, "kind": (ext or {}).get("kind"),
-           "status": status, "pages": (ext or {}).get("pages"), "chars": (ext or {}).get("chars")}
+    row = {
+        "id": stable_id(doc_id, att["url"]),
+        "document_id": doc_id,
+        "url": att["url"],
+        "filename": (obs or {}).get("data", {}).get("name") or att.get("name"),
+        "capture": capture.record_id if capture else None,
+        "payload_sha256": capture.payload_sha256 if capture else None,
+        "content_type": capture.content_type if capture else None,
+        "kind": (ext or {}).get("kind"),
+        "status": status,
+        "pages": (ext or {}).get("pages"),
+        "chars": (ext or {}).get("chars"),
+    }
     return row, ext
 
 
@@ -205,16 +283,21 @@ def _extraction(archive: Archive, db, capture: Capture, main_selector: str | Non
     if capture.status >= 300:
         return None
     key = (capture.payload_sha256, EXTRACTOR_VERSION)
-    cached = next(db.query("SELECT * FROM extractions WHERE payload_sha256 = ? AND extractor_version = ?",
-                           key), None)
+    cached = next(
+        db.query("SELECT * FROM extractions WHERE payload_sha256 = ? AND extractor_version = ?", key), None
+    )
     if cached is None:
         cached = _extract_now(archive, capture, main_selector)
         db["extractions"].upsert(cached, pk=("payload_sha256", "extractor_version"))
         summary.extracted += 1
     for issue in json.loads(cached.get("issues") or "[]"):
-        _failure(db, capture, issue["code"], issue["message"], issue.get("fix", ""), issue.get("level", "warning"))
+        _failure(
+            db, capture, issue["code"], issue["message"], issue.get("fix", ""), issue.get("level", "warning")
+        )
     if cached.get("error_code"):
-        _failure(db, capture, cached["error_code"], cached["error"], "the bytes are kept in the archive", "error")
+        _failure(
+            db, capture, cached["error_code"], cached["error"], "the bytes are kept in the archive", "error"
+        )
     return cached
 
 
@@ -226,16 +309,37 @@ def _extract_now(archive: Archive, capture: Capture, main_selector: str | None) 
     except ExtractionError as e:
         return {**row, "error_code": e.code, "error": e.message}
     tables = [[list(r) for r in t.grid()] for t in ext.tables]
-    return {**row, "kind": ext.kind, "method": ext.method, "encoding": ext.encoding, "pages": ext.pages,
-            "tables": len(ext.tables), "chars": len(ext.text), "text": ext.text,
-            "tables_json": json.dumps(tables, ensure_ascii=False), "error_code": None, "error": None,
-            "issues": json.dumps([i.as_row() for i in ext.issues], ensure_ascii=False)}
+    return {
+        **row,
+        "kind": ext.kind,
+        "method": ext.method,
+        "encoding": ext.encoding,
+        "pages": ext.pages,
+        "tables": len(ext.tables),
+        "chars": len(ext.text),
+        "text": ext.text,
+        "tables_json": json.dumps(tables, ensure_ascii=False),
+        "error_code": None,
+        "error": None,
+        "issues": json.dumps([i.as_row() for i in ext.issues], ensure_ascii=False),
+    }
 
 
 def _failure(db, capture: Capture, code: str, error: str, fix: str, level: str) -> None:
-    db["failures"].upsert({"id": stable_id("extract", code, capture.payload_sha256), "crawl_id": capture.crawl_id,
-                           "url": capture.url, "stage": "extract", "code": code, "level": level, "error": error,
-                           "fix": fix, "capture": capture.record_id}, pk="id")
+    db["failures"].upsert(
+        {
+            "id": stable_id("extract", code, capture.payload_sha256),
+            "crawl_id": capture.crawl_id,
+            "url": capture.url,
+            "stage": "extract",
+            "code": code,
+            "level": level,
+            "error": error,
+            "fix": fix,
+            "capture": capture.record_id,
+        },
+        pk="id",
+    )
 
 
 def _rebuild_search(db: sqlite_utils.Database) -> None:
@@ -243,6 +347,7 @@ def _rebuild_search(db: sqlite_utils.Database) -> None:
     db.execute("DELETE FROM documents_fts")
     rows = db.execute("SELECT rowid, title, text FROM documents").fetchall()
     with db.conn:
-        db.conn.executemany("INSERT INTO documents_fts (rowid, title, body) VALUES (?, ?, ?)",
-                            [(rowid, bigram_text(title or ""), bigram_text(text or "")) for rowid, title, text
-                             in rows])
+        db.conn.executemany(
+            "INSERT INTO documents_fts (rowid, title, body) VALUES (?, ?, ?)",
+            [(rowid, bigram_text(title or ""), bigram_text(text or "")) for rowid, title, text in rows],
+        )

@@ -23,11 +23,23 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
-def datasette_command(db_path: Path, host: str = "127.0.0.1", port: int = 8001,
-                      extra: list[str] | None = None) -> list[str]:
+def datasette_command(
+    db_path: Path, host: str = "127.0.0.1", port: int = 8001, extra: list[str] | None = None
+) -> list[str]:
     """The ``datasette serve`` command line for the database, with metadata and settings."""
-    cmd = [sys.executable, "-m", "datasette", "serve", str(db_path), "--metadata", str(METADATA),
-           "--host", host, "--port", str(port)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        str(db_path),
+        "--metadata",
+        str(METADATA),
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
     for name, value in SETTINGS.items():
         cmd += ["--setting", name, value]
     return cmd + (extra or [])

@@ -24,8 +24,13 @@ def shared_dir() -> Path:
 
 def gongkai(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     """Run the gongkai CLI in a fresh process; fail the test with its output if it fails."""
-    proc = subprocess.run([sys.executable, "-m", "pipelines.cli", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if proc.returncode != 0:
         pytest.fail(f"gongkai {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     return proc
@@ -60,8 +65,13 @@ def datasette_url(extracted):
     from pipelines.publish import datasette_command, free_port
 
     port = free_port()
-    proc = subprocess.Popen(datasette_command(extracted / "gongkai.db", port=port), cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        datasette_command(extracted / "gongkai.db", port=port),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -12,8 +12,14 @@ def _crawl(tmp_path):
 
 
 def _store(archive, url, body, status=200):
-    return archive.store_response(portal="test-portal", url=url, status=status, reason="OK",
-                                  headers=[("Content-Type", "text/html; charset=utf-8")], body=body)
+    return archive.store_response(
+        portal="test-portal",
+        url=url,
+        status=status,
+        reason="OK",
+        headers=[("Content-Type", "text/html; charset=utf-8")],
+        body=body,
+    )
 
 
 def test_response_is_read_back_byte_for_byte(tmp_path):
@@ -40,36 +46,52 @@ def test_warc_file_holds_each_payload_once_and_revisit_names_the_original(tmp_pa
     archive.end_crawl({})
     [warc] = (tmp_path / "archive" / "warc").iterdir()
     with open(warc, "rb") as f:
-        records = [(r.rec_type, r.rec_headers.get_header("WARC-Refers-To-Target-URI"), r.content_stream().read())
-                   for r in ArchiveIterator(f)]
+        records = [
+            (r.rec_type, r.rec_headers.get_header("WARC-Refers-To-Target-URI"), r.content_stream().read())
+            for r in ArchiveIterator(f)
+        ]
     assert records == [("response", None, b"one"), ("revisit", "http://example.replica.test/a", b"")]
 
 
 def test_error_pages_are_archived_with_their_status(tmp_path):
     archive = _crawl(tmp_path)
     capture = _store(archive, "http://example.replica.test/gone", b"<h1>404</h1>", status=404)
-    row = archive.db.execute("SELECT status, url FROM captures WHERE record_id = ?", (capture.record_id,)).fetchone()
+    row = archive.db.execute(
+        "SELECT status, url FROM captures WHERE record_id = ?", (capture.record_id,)
+    ).fetchone()
     assert tuple(row) == (404, "http://example.replica.test/gone")
 
 
 def test_observation_is_kept_as_warc_metadata_record_beside_its_capture(tmp_path):
     archive = _crawl(tmp_path)
     capture = _store(archive, "http://example.replica.test/doc.html", b"<html></html>")
-    archive.store_observation(portal="test-portal", url=capture.url, capture=capture.record_id,
-                              data={"type": "document", "title": "年度报告"})
+    archive.store_observation(
+        portal="test-portal",
+        url=capture.url,
+        capture=capture.record_id,
+        data={"type": "document", "title": "年度报告"},
+    )
     archive.end_crawl({})
     [warc] = (tmp_path / "archive" / "warc").iterdir()
     with open(warc, "rb") as f:
-        metadata = [(r.rec_headers.get_header("WARC-Concurrent-To"), r.content_stream().read().decode())
-                    for r in ArchiveIterator(f) if r.rec_type == "metadata"]
+        metadata = [
+            (r.rec_headers.get_header("WARC-Concurrent-To"), r.content_stream().read().decode())
+            for r in ArchiveIterator(f)
+            if r.rec_type == "metadata"
+        ]
     assert metadata[0][0] == capture.record_id
     assert "年度报告" in metadata[0][1]
 
 
 def test_transfer_encoding_header_is_renamed_because_the_body_is_stored_dechunked(tmp_path):
     archive = _crawl(tmp_path)
-    capture = archive.store_response(portal="p", url="http://example.replica.test/c", status=200,
-                                     headers=[("Transfer-Encoding", "chunked")], body=b"hello")
+    capture = archive.store_response(
+        portal="p",
+        url="http://example.replica.test/c",
+        status=200,
+        headers=[("Transfer-Encoding", "chunked")],
+        body=b"hello",
+    )
     archive.end_crawl({})
     with open(tmp_path / "archive" / "warc" / capture.warc_file, "rb") as f:
         record = next(iter(ArchiveIterator(f)))

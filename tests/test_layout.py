@@ -27,5 +27,10 @@ def test_crawler_never_imports_pipelines():
 
 
 def test_nothing_imports_the_cli():
-    users = {(f, m) for pkg in ("archive", "crawler", "pipelines") for f, m in _imports(pkg) if m == "pipelines.cli"}
+    users = {
+        (f, m)
+        for pkg in ("archive", "crawler", "pipelines")
+        for f, m in _imports(pkg)
+        if m == "pipelines.cli"
+    }
     assert users == set()

@@ -13,8 +13,10 @@ DOCS = ["本年度因政府信息公开被申请行政复议0件", "依申请公
 def fts():
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE VIRTUAL TABLE f USING fts5(body, tokenize = 'unicode61 remove_diacritics 2')")
-    conn.executemany("INSERT INTO f (rowid, body) VALUES (?, ?)",
-                     [(i, bigram_text(text)) for i, text in enumerate(DOCS, 1)])
+    conn.executemany(
+        "INSERT INTO f (rowid, body) VALUES (?, ?)",
+        [(i, bigram_text(text)) for i, text in enumerate(DOCS, 1)],
+    )
     return lambda q: [r[0] for r in conn.execute("SELECT rowid FROM f WHERE f MATCH ?", (fts_query(q),))]
 
 

@@ -42,8 +42,11 @@ class ColumnSpider(scrapy.Spider):
         yield _portal_item(self.portal)
         for column in self.portal.columns:
             if not column.active:
-                self._issue("column-inactive", f"column {column.key!r} skipped: {column.inactive_reason}",
-                            level="warning")
+                self._issue(
+                    "column-inactive",
+                    f"column {column.key!r} skipped: {column.inactive_reason}",
+                    level="warning",
+                )
                 continue
             for url in column.start_urls:
                 if column.list.format == "self":
@@ -58,8 +61,13 @@ class ColumnSpider(scrapy.Spider):
         page_sel, html = self._selector(response)
         items = page_sel.css(column.list.items) if column.list.items else []
         if not items:
-            self._issue("list-empty", f"no items matched {column.list.items!r} on page {page}",
-                        url=response.url, capture=response.meta.get("capture"), level="warning")
+            self._issue(
+                "list-empty",
+                f"no items matched {column.list.items!r} on page {page}",
+                url=response.url,
+                capture=response.meta.get("capture"),
+                level="warning",
+            )
         for node in items:
             yield from self._list_item(response, column, node, page_sel, html)
         if page == 1:
@@ -81,9 +89,16 @@ class ColumnSpider(scrapy.Spider):
         if not self._wanted(column, title or "", url):
             return
         listing = {"title": title, "date": date}
-        yield {"type": "listing", "column": column.key, "column_kind": column.kind, "url": url,
-               "title": title, "date": date, "list_url": response.url,
-               "_capture": response.meta.get("capture")}
+        yield {
+            "type": "listing",
+            "column": column.key,
+            "column_kind": column.kind,
+            "url": url,
+            "title": title,
+            "date": date,
+            "list_url": response.url,
+            "_capture": response.meta.get("capture"),
+        }
         if _extension(url) in column.list.direct_files:
             yield self._request(url, self.parse_file, column=column, listing=listing, referer=response.url)
         else:
@@ -101,9 +116,12 @@ class ColumnSpider(scrapy.Spider):
         """Requests for pages 2…N, for pagination types whose page count is on page 1."""
         pag = column.pagination
         if pag.type not in HANDLED_PAGINATION:
-            self._issue("pagination-unsupported",
-                        f"column {column.key!r}: pagination type {pag.type!r} is not crawled yet; page 1 only",
-                        url=response.url, level="warning")
+            self._issue(
+                "pagination-unsupported",
+                f"column {column.key!r}: pagination type {pag.type!r} is not crawled yet; page 1 only",
+                url=response.url,
+                level="warning",
+            )
             return
         if pag.type == "next_link":
             yield from self._next_link(response, column, page_sel, html, 1)
@@ -112,8 +130,13 @@ class ColumnSpider(scrapy.Spider):
             return
         pages = self._page_count(response, column, page_sel, html)
         for n in range(2, min(pages, pag.max_pages) + 1):
-            yield self._request(self._page_url(response.url, column, n), self.parse_list, column=column, page=n,
-                                referer=response.url)
+            yield self._request(
+                self._page_url(response.url, column, n),
+                self.parse_list,
+                column=column,
+                page=n,
+                referer=response.url,
+            )
 
     def _page_count(self, response, column, page_sel, html) -> int:
         pag = column.pagination
@@ -140,11 +163,17 @@ class ColumnSpider(scrapy.Spider):
         return parts._replace(query=encoded).geturl()
 
     def _next_link(self, response, column, page_sel, html, page: int):
-        link, _ = first_value(column.pagination.link, Context(node=page_sel, page=page_sel, url=response.url,
-                                                              html=html))
+        link, _ = first_value(
+            column.pagination.link, Context(node=page_sel, page=page_sel, url=response.url, html=html)
+        )
         if link and page < column.pagination.max_pages:
-            yield self._request(self._absolute(response, link), self.parse_list, column=column, page=page + 1,
-                                referer=response.url)
+            yield self._request(
+                self._absolute(response, link),
+                self.parse_list,
+                column=column,
+                page=page + 1,
+                referer=response.url,
+            )
 
     # -- documents ----------------------------------------------------------------------------
 
@@ -161,29 +190,62 @@ class ColumnSpider(scrapy.Spider):
         attachments = self._attachments(response, ctx)
         related = all_values(detail.related, ctx) if detail.related else []
         renditions = self._renditions(detail, main)
-        yield {"type": "document", "column": column.key, "column_kind": column.kind, "url": response.url,
-               "requested_url": response.meta.get("requested_url", response.url), "listing": listing,
-               "fields": fields, "raw_fields": raw, "field_sources": sources, "main_selector": main_selector,
-               "attachments": attachments, "related": [self._absolute(response, r) for r in related],
-               "renditions": renditions, "_capture": response.meta.get("capture")}
+        yield {
+            "type": "document",
+            "column": column.key,
+            "column_kind": column.kind,
+            "url": response.url,
+            "requested_url": response.meta.get("requested_url", response.url),
+            "listing": listing,
+            "fields": fields,
+            "raw_fields": raw,
+            "field_sources": sources,
+            "main_selector": main_selector,
+            "attachments": attachments,
+            "related": [self._absolute(response, r) for r in related],
+            "renditions": renditions,
+            "_capture": response.meta.get("capture"),
+        }
         for att in attachments:
-            yield self._request(att["url"], self.parse_attachment, document_url=response.url, name=att["name"],
-                                referer=response.url)
+            yield self._request(
+                att["url"],
+                self.parse_attachment,
+                document_url=response.url,
+                name=att["name"],
+                referer=response.url,
+            )
 
     def parse_file(self, response, column, listing: dict):
         """A file linked straight from a list (a report published only as a PDF): itself a document."""
-        yield {"type": "document", "column": column.key, "column_kind": column.kind, "url": response.url,
-               "requested_url": response.meta.get("requested_url", response.url), "listing": listing,
-               "fields": {"title": listing.get("title"), "published_date": listing.get("date")},
-               "raw_fields": {}, "field_sources": {"title": "list", "published_date": "list"},
-               "main_selector": None, "attachments": [], "related": [], "renditions": [],
-               "direct_file": True, "filename": _filename(response, listing.get("title")),
-               "_capture": response.meta.get("capture")}
+        yield {
+            "type": "document",
+            "column": column.key,
+            "column_kind": column.kind,
+            "url": response.url,
+            "requested_url": response.meta.get("requested_url", response.url),
+            "listing": listing,
+            "fields": {"title": listing.get("title"), "published_date": listing.get("date")},
+            "raw_fields": {},
+            "field_sources": {"title": "list", "published_date": "list"},
+            "main_selector": None,
+            "attachments": [],
+            "related": [],
+            "renditions": [],
+            "direct_file": True,
+            "filename": _filename(response, listing.get("title")),
+            "_capture": response.meta.get("capture"),
+        }
 
     def parse_attachment(self, response, document_url: str, name: str):
         """An attachment: recorded with its file name as the portal gave it."""
-        yield {"type": "attachment", "url": response.url, "document_url": document_url,
-               "name": _filename(response, name), "link_text": name, "_capture": response.meta.get("capture")}
+        yield {
+            "type": "attachment",
+            "url": response.url,
+            "document_url": document_url,
+            "name": _filename(response, name),
+            "link_text": name,
+            "_capture": response.meta.get("capture"),
+        }
 
     def _main(self, detail, page_sel) -> tuple[Selector | None, str | None]:
         """The main-content node and the CSS selector that found it (extraction reuses the selector)."""
@@ -216,8 +278,11 @@ class ColumnSpider(scrapy.Spider):
             if not url or url in found or not url.startswith("http"):
                 continue
             shown = parse_qs(urlsplit(url).query).get("showname", [""])[0]
-            is_file = (_extension(url) in spec.extensions or _extension(shown) in spec.extensions
-                       or any(p.search(url) for p in spec.url_patterns))
+            is_file = (
+                _extension(url) in spec.extensions
+                or _extension(shown) in spec.extensions
+                or any(p.search(url) for p in spec.url_patterns)
+            )
             if is_file:
                 found[url] = {"url": url, "name": shown or node_text(a) or _basename(url)}
         return list(found.values())
@@ -225,15 +290,24 @@ class ColumnSpider(scrapy.Spider):
     def _renditions(self, detail, main) -> list[dict]:
         if main is None or not detail.renditions:
             return []
-        return [{"text": node_text(a), "href": a.attrib.get("href")} for a in main.css("a")
-                if any(r in node_text(a) for r in detail.renditions)]
+        return [
+            {"text": node_text(a), "href": a.attrib.get("href")}
+            for a in main.css("a")
+            if any(r in node_text(a) for r in detail.renditions)
+        ]
 
     # -- plumbing -----------------------------------------------------------------------------
 
     def _request(self, url: str, callback, referer: str | None = None, **cb_kwargs) -> scrapy.Request:
         headers = {"Referer": referer} if referer else {}
-        return scrapy.Request(url, callback=callback, cb_kwargs=cb_kwargs, errback=self.failed,
-                              headers=headers, meta={"portal": self.portal.id, "requested_url": url})
+        return scrapy.Request(
+            url,
+            callback=callback,
+            cb_kwargs=cb_kwargs,
+            errback=self.failed,
+            headers=headers,
+            meta={"portal": self.portal.id, "requested_url": url},
+        )
 
     def _selector(self, response) -> tuple[Selector, str]:
         """The page parsed from its bytes with gongkai's charset rules (Scrapy trusts a lying header)."""
@@ -254,21 +328,41 @@ class ColumnSpider(scrapy.Spider):
         request = failure.request
         if failure.check(HttpError):
             response = failure.value.response
-            self._issue(f"http-{response.status}", f"HTTP {response.status} for {request.url}",
-                        url=request.url, capture=response.meta.get("capture"),
-                        fix="kept in the archive; if the page moved, update the portal config")
+            self._issue(
+                f"http-{response.status}",
+                f"HTTP {response.status} for {request.url}",
+                url=request.url,
+                capture=response.meta.get("capture"),
+                fix="kept in the archive; if the page moved, update the portal config",
+            )
         elif failure.check(DNSLookupError):
-            self._issue("dns-lookup-failed", f"host not found: {urlsplit(request.url).hostname}", url=request.url)
+            self._issue(
+                "dns-lookup-failed", f"host not found: {urlsplit(request.url).hostname}", url=request.url
+            )
         elif failure.check(TimeoutError, TCPTimedOutError):
-            self._issue("timeout", f"no answer within the download timeout for {request.url}", url=request.url,
-                        fix="raise fetch.read_timeout for this portal, or retry later")
+            self._issue(
+                "timeout",
+                f"no answer within the download timeout for {request.url}",
+                url=request.url,
+                fix="raise fetch.read_timeout for this portal, or retry later",
+            )
         else:
-            self._issue("download-error", f"{failure.type.__name__}: {failure.getErrorMessage()}", url=request.url)
+            self._issue(
+                "download-error", f"{failure.type.__name__}: {failure.getErrorMessage()}", url=request.url
+            )
 
-    def _issue(self, code: str, message: str, url: str = "", capture: str | None = None, fix: str = "",
-               level: str = "error") -> None:
-        issue = Issue(stage="crawl", code=code, message=message, fix=fix, url=url, capture=capture or "",
-                      level=level)
+    def _issue(
+        self,
+        code: str,
+        message: str,
+        url: str = "",
+        capture: str | None = None,
+        fix: str = "",
+        level: str = "error",
+    ) -> None:
+        issue = Issue(
+            stage="crawl", code=code, message=message, fix=fix, url=url, capture=capture or "", level=level
+        )
         self.archive.record_issue(issue)
         self.crawler.stats.inc_value(f"gongkai/issues/{code}")
         self.logger.warning(str(issue))
@@ -276,10 +370,19 @@ class ColumnSpider(scrapy.Spider):
 
 def _portal_item(portal) -> dict:
     """Who publishes on this portal: recorded so the database never needs the config files."""
-    return {"type": "portal", "url": portal.homepage, "id": portal.id, "agency": portal.agency,
-            "agency_aliases": list(portal.agency_aliases), "portal_name": portal.portal_name,
-            "region_code": portal.region_code, "level": portal.level, "family": portal.family,
-            "homepage": portal.homepage, "config": str(portal.path)}
+    return {
+        "type": "portal",
+        "url": portal.homepage,
+        "id": portal.id,
+        "agency": portal.agency,
+        "agency_aliases": list(portal.agency_aliases),
+        "portal_name": portal.portal_name,
+        "region_code": portal.region_code,
+        "level": portal.level,
+        "family": portal.family,
+        "homepage": portal.homepage,
+        "config": str(portal.path),
+    }
 
 
 def _is_html(response) -> bool:

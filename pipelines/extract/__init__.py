@@ -1,0 +1,95 @@
+"""The extraction stage: archived bytes → readable text and tables. Pure functions, no I/O but the payload.
+
+``extract(body, content_type=…, url=…, main_selector=…)`` sniffs the kind (`sniff`) and hands the bytes
+to one module per format, each documenting its own fallback steps:
+
+- ``html.py``  – charset validation, then main_selector → trafilatura → body text; HTML tables.
+- ``pdf.py``   – pdfminer.six text page by page; pdfplumber ruled tables with page numbers.
+- ``office.py``– DOCX (python-docx, merged cells read from the XML); DOC via antiword/catdoc.
+- ``sheets.py``– XLSX from its XML parts; XLS via xls2csv.
+- plain text   – decoded like HTML (BOM, header, UTF-8, GB 18030).
+
+Unreadable input raises `ExtractionError` with a stable code (``pdf-unreadable``, ``pdf-no-text-layer``,
+``docx-unreadable``, ``docx-too-large``, ``unsupported-format``, ``empty-document`` …); the caller records
+it as an Issue and keeps the bytes. Problems that still leave text come back as ``Extraction.issues``
+(level "warning"), e.g. ``charset-mismatch``, ``main-selector-missed``, ``kind-mismatch``.
+
+`EXTRACTOR_VERSION` is stored with every extraction: bump it whenever output for the same bytes may
+change, so ``gongkai extract`` knows which captures to redo.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from archive.charset import charset_from_content_type, decode_html
+from archive.errors import ExtractionError
+
+from .html import extract_html
+from .model import Cell, Extraction, Table, warning
+from .office import extract_doc, extract_docx
+from .pdf import extract_pdf
+from .sheets import extract_xls, extract_xlsx
+from .sniff import declared_kind, sniff, sniff_bytes
+
+__all__ = ["EXTRACTOR_VERSION", "Cell", "Extraction", "Table", "extract", "sniff"]
+
+EXTRACTOR_VERSION = "1.0.0"
+
+BY_KIND = {
+    "pdf": extract_pdf, "docx": extract_docx, "doc": extract_doc, "xlsx": extract_xlsx, "xls": extract_xls,
+}
+
+
+def extract(body: bytes, *, content_type: str | None = None, url: str = "",
+            main_selector: str | None = None) -> Extraction:
+    """Text and tables of one archived payload.
+
+    ``content_type`` is the HTTP Content-Type (its charset is used for HTML and text), ``url`` the
+    capture's URL (its extension is the last hint for the kind), ``main_selector`` the portal's CSS
+    selector for the content node of HTML pages.
+
+    Raises ExtractionError for input that yields nothing usable.
+    """
+    if not body:
+        raise ExtractionError("empty-document", "the payload is empty (0 bytes)",
+                              fix="re-fetch the URL; the server sent nothing")
+    kind = sniff(body, content_type, url)
+    if kind == "html":
+        extraction = extract_html(body, content_type, main_selector)
+    elif kind == "text":
+        extraction = _extract_text(body, content_type)
+    elif kind in BY_KIND:
+        extraction = BY_KIND[kind](body)
+    else:
+        raise ExtractionError("unsupported-format",
+                              f"cannot tell what this payload is ({_describe(content_type, url)})",
+                              fix="the bytes are kept; add a reader for this format if it matters")
+    return _checked(extraction, body, content_type, url)
+
+
+def _extract_text(body: bytes, content_type: str | None) -> Extraction:
+    """A plain-text payload, decoded with the same validated-charset rules as HTML."""
+    decoded = decode_html(body, charset_from_content_type(content_type))
+    lines = (line.strip() for line in decoded.text.splitlines())
+    issues = [warning("charset-mismatch", decoded.mismatch)] if decoded.mismatch else []
+    return Extraction(kind="text", method="decode", text="\n".join(line for line in lines if line),
+                      encoding=decoded.encoding, issues=tuple(issues))
+
+
+def _checked(extraction: Extraction, body: bytes, content_type: str | None, url: str) -> Extraction:
+    """The extraction with a ``kind-mismatch`` warning added, or ``empty-document`` if it holds nothing."""
+    if not extraction.text.strip() and not extraction.tables:
+        raise ExtractionError("empty-document", f"no text found in the {extraction.kind} payload",
+                              fix="the bytes are kept; an HTML page may be filled in by JavaScript")
+    claimed = declared_kind(content_type, url)
+    if sniff_bytes(body) and claimed and claimed != extraction.kind:
+        note = warning("kind-mismatch", f"served as {claimed} ({_describe(content_type, url)}) "
+                       f"but the bytes are {extraction.kind}", fix="none needed; read as the bytes show")
+        extraction = replace(extraction, issues=(*extraction.issues, note))
+    return extraction
+
+
+def _describe(content_type: str | None, url: str) -> str:
+    """Content type and URL for a message: "content-type=…, url=…"."""
+    return f"content-type={content_type or '-'}, url={url or '-'}"

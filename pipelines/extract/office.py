@@ -136,25 +136,29 @@ def extract_doc(body: bytes) -> Extraction:
     for tool, args in DOC_TOOLS:
         path = shutil.which(tool)
         if path:
-            text = _run_converter(path, args, body, tool)
+            text = run_converter(path, args, body, tool)
             lines = (line.strip() for line in text.splitlines())
             return Extraction(kind="doc", method=tool, text="\n".join(line for line in lines if line))
     raise ExtractionError("unsupported-format", "DOC files need antiword or catdoc, and neither is on PATH",
                           fix="install antiword (apt-get install antiword) or catdoc; the bytes are kept")
 
 
-def _run_converter(path: str, args: tuple[str, ...], body: bytes, tool: str) -> str:
-    """Run a converter on the payload (written to a temporary file) and return its UTF-8 output."""
-    with tempfile.NamedTemporaryFile(suffix=".doc") as handle:
+def run_converter(path: str, args: tuple[str, ...], body: bytes, tool: str, kind: str = "doc") -> str:
+    """Run a converter on the payload (written to a temporary file) and return its UTF-8 output.
+
+    Raises ExtractionError ``<kind>-unreadable`` when the tool fails or runs past the timeout.
+    """
+    with tempfile.NamedTemporaryFile(suffix=f".{kind}") as handle:
         handle.write(body)
         handle.flush()
         try:
-            done = subprocess.run([path, *args, handle.name], capture_output=True, timeout=DOC_TIMEOUT_SECONDS)
+            command = [path, *args, handle.name]
+            done = subprocess.run(command, capture_output=True, timeout=DOC_TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired as error:
-            raise ExtractionError("doc-unreadable", f"{tool} took over {DOC_TIMEOUT_SECONDS} s",
+            raise ExtractionError(f"{kind}-unreadable", f"{tool} took over {DOC_TIMEOUT_SECONDS} s",
                                   fix="the bytes are kept; try converting the file by hand") from error
     if done.returncode != 0:
         why = done.stderr.decode("utf-8", "replace").strip()[:200]
-        raise ExtractionError("doc-unreadable", f"{tool} failed (exit {done.returncode}): {why}",
-                              fix="the bytes are kept; the file may be damaged or not a Word document")
+        raise ExtractionError(f"{kind}-unreadable", f"{tool} failed (exit {done.returncode}): {why}",
+                              fix=f"the bytes are kept; the file may be damaged or not a {kind.upper()} file")
     return done.stdout.decode("utf-8", "replace")

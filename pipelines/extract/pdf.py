@@ -19,16 +19,21 @@ one-column "tables" (all three Huai'an reports do this). Table places are found 
 
 from __future__ import annotations
 
+import codecs
 import io
 
 import pdfplumber
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTTextContainer
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdftypes import resolve1
+from pdfminer.utils import decode_text
 
 from archive.errors import ExtractionError
 
 from .model import Cell, Extraction, Table, cell, warning
 
+FILE_SUFFIXES = (".doc", ".docx", ".wps", ".pdf")
 RULE_THICKNESS = 2.0  # points; a filled rectangle thinner than this in one direction is a drawn line
 
 
@@ -63,8 +68,12 @@ def _page_texts(body: bytes) -> list[str]:
                      for line in box.get_text().splitlines())
             texts.append("\n".join(line for line in lines if line))
     except Exception as error:  # pdfminer raises PSEOF, PDFSyntaxError, KeyError… on damaged files
-        raise ExtractionError("pdf-unreadable", f"pdfminer cannot read the PDF: {type(error).__name__}: {error}",
+        raise ExtractionError("pdf-unreadable",
+                              f"pdfminer cannot read the PDF: {type(error).__name__}: {error}",
                               fix="the bytes are kept; it may be encrypted, truncated or damaged") from error
+    if not texts:
+        raise ExtractionError("pdf-unreadable", "pdfminer finds no pages in the PDF",
+                              fix="the bytes are kept; it may be truncated or damaged")
     return texts
 
 
@@ -75,7 +84,7 @@ def _tables_and_title(body: bytes) -> tuple[tuple[Table, ...], str | None]:
         for number, page in enumerate(pdf.pages, 1):
             tables.extend(_page_tables(page, number))
             page.close()  # release the page's cached layout objects: flat memory on long reports
-        title = _metadata_title(pdf.metadata)
+        title = _metadata_title(pdf.doc)
     return tuple(table for table in tables if table.rows), title
 
 
@@ -144,14 +153,16 @@ def _covered(edges: list[float], start: float, end: float) -> int:
     return max(sum(1 for edge in edges if start - 0.01 <= edge < end - 0.01), 1)
 
 
-def _metadata_title(metadata: dict) -> str | None:
+def _metadata_title(document: PDFDocument) -> str | None:
     """The PDF's Title, unless it is empty or just a file name ("Microsoft Word - 附件1.doc")."""
-    title = metadata.get("Title")
-    if isinstance(title, bytes):
-        title = title.decode("latin-1")
-    title = title.strip() if isinstance(title, str) else ""
-    if title.startswith(("\xff\xfe", "\xfe\xff")):
-        # UTF-16 with a byte-order mark that pdfplumber left undecoded (WPS writes little-endian ones).
-        title = title.encode("latin-1", "replace").decode("utf-16", "replace").strip()
-    looks_like_file = title.lower().endswith((".doc", ".docx", ".wps", ".pdf")) or title.startswith("Microsoft")
-    return title if title and not looks_like_file else None
+    raw = resolve1(document.info[0].get("Title")) if document.info else None
+    if isinstance(raw, bytes):
+        # Read the bytes ourselves: WPS writes UTF-16 little-endian with a BOM, which decoders that only
+        # know PDFDocEncoding and UTF-16BE (pdfplumber's) turn into mojibake.
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raw = raw.decode("utf-16", "replace")
+        else:
+            raw = decode_text(raw)
+    title = raw.strip().strip("\x00") if isinstance(raw, str) else ""
+    looks_like_file = title.lower().endswith(FILE_SUFFIXES) or title.startswith("Microsoft")
+    return None if looks_like_file or not title else title
