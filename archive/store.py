@@ -62,6 +62,12 @@ class Archive:
         self._writer: WARCWriter | None = None
         self.crawl_id: str | None = None
 
+    def __enter__(self) -> "Archive":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     # -- crawls -------------------------------------------------------------------------------
 
     def begin_crawl(self, portals: Iterable[str]) -> str:

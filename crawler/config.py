@@ -1325,7 +1325,7 @@ SETTINGS = (
         "max_body_bytes", 52428800, "Largest response body kept, in bytes (larger ones are cut and recorded)"
     ),
     Setting("retries", 3, "Retries for 5xx, 408, 429, resets and truncated bodies"),
-    Setting("log_level", "INFO", "Logging level", ("DEBUG", "INFO", "WARNING", "ERROR")),
+    Setting("log_level", "WARNING", "Logging level", ("DEBUG", "INFO", "WARNING", "ERROR")),
 )
 
 

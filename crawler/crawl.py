@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scrapy import signals
-from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.crawler import CrawlerProcess
 from twisted.internet import task
 
 from archive.store import Archive
@@ -81,7 +81,11 @@ def run_crawl(portals: list, data_dir: Path, run_settings, replica_proxy: str | 
     for portal in portals:
         settings = scrapy_settings(portal, run_settings, replica_proxy)
         settings["EXTENSIONS"] = {**settings["EXTENSIONS"], "crawler.crawl.Progress": 500}
-        crawler = Crawler(ColumnSpider, settings)
+        # Per-portal settings ride on a subclass: Scrapy reads them from `custom_settings`.
+        spidercls = type(
+            f"ColumnSpider_{portal.id.replace('-', '_')}", (ColumnSpider,), {"custom_settings": settings}
+        )
+        crawler = process.create_crawler(spidercls)
         crawlers.append((portal, crawler))
         process.crawl(crawler, portal=portal, archive=archive)
     status = "finished"

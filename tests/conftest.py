@@ -22,7 +22,7 @@ def shared_dir() -> Path:
     return Path(os.environ.get("GONGKAI_SHARED", ROOT.parent / "shared"))
 
 
-def gongkai(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+def gongkai(*args: str, timeout: float = 600, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the gongkai CLI in a fresh process; fail the test with its output if it fails."""
     proc = subprocess.run(
         [sys.executable, "-m", "pipelines.cli", *args],
@@ -30,6 +30,7 @@ def gongkai(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         timeout=timeout,
+        env={**os.environ, **(env or {})},
     )
     if proc.returncode != 0:
         pytest.fail(f"gongkai {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")

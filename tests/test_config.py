@@ -427,7 +427,7 @@ def test_command_line_setting_of_wrong_type_is_rejected():
         load_settings(None, {"log_level": "LOUD"})
     assert str(e.value) == (
         'command line: log_level: expected one of "DEBUG", "INFO", "WARNING", "ERROR", got "LOUD". '
-        'Fix: log_level = "INFO"'
+        'Fix: log_level = "WARNING"'
     )
 
 

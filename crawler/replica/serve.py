@@ -49,8 +49,10 @@ CONTENT_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".png": "image/png",
 }
-NOT_FOUND = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404</title></head>" \
-            "<body><h1>404 Not Found</h1><p>您访问的页面不存在</p></body></html>"
+NOT_FOUND = (
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>404</title></head>'
+    "<body><h1>404 Not Found</h1><p>您访问的页面不存在</p></body></html>"
+)
 
 
 @dataclass(frozen=True)
@@ -117,14 +119,14 @@ def route_response(route: dict, site: Path = SITE) -> Response:
 def static_response(host: str, path: str, site: Path = SITE) -> Response | None:
     """Answer from a plain file under ``site/<host>/``; None when there is none."""
     root = (site / host).resolve()
-    target = (root / path.lstrip("/")).resolve()
-    if not target.is_relative_to(root):
+    try:
+        target = (root / path.lstrip("/")).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        found = target.is_relative_to(root) and target.is_file()
+    except (OSError, ValueError):  # e.g. a NUL byte or an over-long name in the request path
         return None
-    if target.is_dir():
-        target = target / "index.html"
-    if not target.is_file():
-        return None
-    return Response(200, target.read_bytes(), {"Content-Type": content_type(target)})
+    return Response(200, target.read_bytes(), {"Content-Type": content_type(target)}) if found else None
 
 
 def respond(host: str, raw_path: str, query: str, routes: dict, site: Path = SITE) -> Response:
@@ -145,11 +147,9 @@ def respond(host: str, raw_path: str, query: str, routes: dict, site: Path = SIT
 
 def split_target(target: str, host_header: str | None) -> tuple[str, str, str]:
     """(host, path, query) from an absolute-form target, or an origin-form target plus Host."""
-    if target.startswith(("http://", "https://")):
-        parts = urlsplit(target)
-        return (parts.hostname or "").lower(), parts.path or "/", parts.query
     parts = urlsplit(target)
-    return (host_header or "").split(":")[0].lower(), parts.path or "/", parts.query
+    host = parts.hostname if parts.scheme in ("http", "https") else (host_header or "").split(":")[0]
+    return (host or "").lower(), parts.path or "/", parts.query
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -176,11 +176,18 @@ class _Handler(BaseHTTPRequestHandler):
         if send_body:
             self.wfile.write(response.body)
         shown = (decode_path(path) or path) + (f"?{query}" if query else "")
-        log_request(self.server, {
-            "time": round(started, 6), "duration": round(time.time() - started, 6), "host": host,
-            "path": shown, "method": self.command, "status": response.status,
-            "bytes": len(response.body) if send_body else 0,
-        })
+        log_request(
+            self.server,
+            {
+                "time": round(started, 6),
+                "duration": round(time.time() - started, 6),
+                "host": host,
+                "path": shown,
+                "method": self.command,
+                "status": response.status,
+                "bytes": len(response.body) if send_body else 0,
+            },
+        )
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         """Silence the default stderr access log; the JSON log replaces it."""
@@ -238,7 +245,7 @@ def _read_banner(process: subprocess.Popen, stderr) -> str:
         stderr.seek(0)
         detail = stderr.read().decode("utf-8", "replace")
         raise RuntimeError(f"replica server exited (code {process.returncode}) before serving:\n{detail}")
-    return line[len(BANNER):].strip()
+    return line[len(BANNER) :].strip()
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -255,7 +262,9 @@ def _stop(process: subprocess.Popen) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """CLI entry: serve until killed; the first stdout line gives the URL."""
-    parser = argparse.ArgumentParser(prog="python -m crawler.replica.serve", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m crawler.replica.serve", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 = any free port)")
     parser.add_argument("--log", type=Path, help="append one JSON line per request to this file")
     args = parser.parse_args(argv)

@@ -1,0 +1,327 @@
+"""Regenerate the replica portal: ``site/``, ``site/routes.json``, ``truth/`` and ``manifest.json``.
+
+Usage::
+
+    python -m crawler.replica.build [--seeds /work/shared/seeds] [--spec /work/shared/spec]
+
+Steps: plan every document (plan.py) → invent each report's statistics (stats.py) → render
+pages, DOCX and PDF (pages.py, report.py, office.py; PDFs via headless LibreOffice) → write the
+files, the route table, one truth JSON per report and the manifest the tests read. The output
+is checked in; a rerun gives the same bytes (randomness is seeded; tool timestamps are fixed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from crawler.replica import filler, office, pages, plan, stats, texts
+from crawler.replica.manifest import manifest
+from crawler.replica.plan import AGENCIES, HOSTS, LIXIAN, PAGE_SIZE, Agency, Doc, path_of
+from crawler.replica.report import Block, document_blocks, report_blocks
+from crawler.replica.serve import REPLICA_HOSTS, canonical_query
+
+HERE = Path(__file__).resolve().parent
+ERROR_500 = (
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>500 Internal Server Error</title></head>'
+    "<body><h1>500 Internal Server Error</h1><p>服务器内部错误，请稍后再试。</p>"
+    "<p>java.lang.NullPointerException at com.cms.content.ContentAction.view</p></body></html>"
+)
+ERROR_404 = (
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>404</title></head>'
+    "<body><h1>404 Not Found</h1><p>您访问的页面不存在或已被删除。</p></body></html>"
+)
+FAULT_NOTES = {
+    "http_404": "listed in the catalogue, but the detail URL answers 404",
+    "http_500": "listed in the catalogue, but the detail URL always answers 500 with an HTML error page",
+    "gbk_lying_header": 'GBK bytes, <meta charset="gbk">, header "text/html; charset=utf-8" (R14, R16)',
+    "corrupt_attachment": "a .pdf attachment whose bytes are a truncated PDF (no xref, no %%EOF)",
+    "duplicate_listing": "the same report page listed in the annual-report column and in the catalogue (R45)",
+}
+
+
+@dataclass
+class Site:
+    """Everything a build writes, collected before anything touches the disk."""
+
+    files: dict[str, bytes] = field(default_factory=dict)  # path under site/ → bytes
+    routes: list[dict] = field(default_factory=list)
+    pdf_sources: dict[str, tuple[bytes, datetime]] = field(default_factory=dict)
+    truth: dict[str, dict] = field(default_factory=dict)
+    manifest: dict = field(default_factory=dict)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """CLI entry point."""
+    parser = argparse.ArgumentParser(
+        prog="python -m crawler.replica.build", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--seeds", type=Path, default=Path("/work/shared/seeds"), help="folder of seed texts")
+    parser.add_argument(
+        "--spec", type=Path, default=Path("/work/shared/spec"), help="folder of statistics.toml"
+    )
+    args = parser.parse_args(argv)
+    site = build(args.seeds, args.spec)
+    write(site, HERE)
+    size = sum(len(data) for data in site.files.values())
+    print(f"replica: {len(site.files)} files, {size / 1e6:.1f} MB, {len(site.truth)} reports")
+
+
+def build(seeds: Path, spec_dir: Path) -> Site:
+    """Render the whole replica in memory."""
+    assert {h.name for h in HOSTS} == set(REPLICA_HOSTS), "serve.REPLICA_HOSTS and plan.HOSTS disagree"
+    spec = tomllib.loads((spec_dir / "statistics.toml").read_text(encoding="utf-8"))
+    docs = plan.plan_site()
+    by_key = {doc.key: doc for doc in docs}
+    figures = {
+        agency.slug: stats.agency_statistics(
+            spec,
+            [(p.year, p.version, p.profile) for p in agency.reports],
+            agency.kind,
+            f"replica-stats:{agency.slug}",
+        )
+        for agency in AGENCIES
+    }
+    site = Site()
+    for doc in docs:
+        values = figures[doc.agency.slug][doc.report.year] if doc.report else None
+        render(doc, site, blocks_of(doc, values, spec, seeds), by_key)
+        if doc.report:
+            site.truth[f"{doc.agency.slug}-{doc.report.year}"] = truth(doc, values)
+    for key, pdf in office.to_pdf(site.pdf_sources).items():
+        doc = by_key[key]
+        site.files[site_path(doc.attachment_url)] = office.truncated_pdf(pdf) if doc.fault else pdf
+    for agency in AGENCIES:
+        for column in ("annual_report", "catalog"):
+            add_column(site, agency, column, docs)
+    for host in HOSTS:
+        add_host_pages(site, host)
+    site.files["routes.json"] = dump({"about": ROUTES_ABOUT, "routes": site.routes})
+    site.manifest = manifest(docs)
+    return site
+
+
+def blocks_of(doc: Doc, values: stats.Values | None, spec: dict, seeds: Path) -> list[Block]:
+    """The content of a document as blocks, by kind."""
+    agency, when = doc.agency, doc.published
+    closing = [agency.name, f"{when.year}年{when.month}月{when.day}日"]
+    if doc.kind == "report":
+        return report_blocks(doc, values, spec, seeds)
+    if doc.kind == "guide":
+        return document_blocks(doc.title, filler.guide(agency), closing)
+    if doc.kind in ("work_plan", "self_assessment"):
+        seed = 1 if doc.kind == "work_plan" else 0
+        lines = texts.adapted(seeds, seed, when.year, plan.vocabulary(agency))
+        return document_blocks(
+            doc.title, lines[1:] if seed == 1 else lines[2:-2], [] if seed == 1 else closing
+        )
+    if doc.kind == "image":
+        return []
+    paragraphs, ending = filler.honours_body(doc) if doc.fault == "gbk_lying_header" else filler.body(doc)
+    return document_blocks(doc.title, paragraphs, ending)
+
+
+def render(doc: Doc, site: Site, blocks: list[Block], by_key: dict[str, Doc]) -> None:
+    """Write one document's page, attachment and routes into the site."""
+    if doc.attachment_ext:
+        add_attachment(site, doc, blocks)
+    if doc.page_url is None:
+        return
+    if doc.fault in ("http_404", "http_500"):
+        add_error_route(site, doc)
+        return
+    column = doc.columns[0] if doc.columns else "annual_report"  # a 一图读懂 page sits under 年报
+    related = by_key.get(doc.related_key) if doc.related_key else None
+    charset = "gbk" if doc.fault == "gbk_lying_header" else "utf-8"
+    html = pages.detail_page(doc, body_html(site, doc, blocks), column, related, charset)
+    site.files[site_path(doc.page_url)] = html.encode(charset)
+    headers = page_headers(doc)
+    if headers:
+        quirk = None if doc.fault else "no_charset"
+        note = (
+            FAULT_NOTES[doc.fault] if doc.fault else "Content-Type without charset (UTF-8 bytes, meta utf-8)"
+        )
+        site.routes.append(
+            route(
+                doc.page_url,
+                file=site_path(doc.page_url),
+                fault=doc.fault,
+                quirk=quirk,
+                note=note,
+                headers=headers,
+            )
+        )
+
+
+def body_html(site: Site, doc: Doc, blocks: list[Block]) -> str:
+    """The main content of a page: the image of a 一图读懂 page, 详见附件 (form b), or the blocks."""
+    if doc.kind == "image":
+        image_url = f"http://{doc.agency.host.name}/Uploadfiles/{doc.published:%Y/%m}/{doc.number}.png"
+        site.files[site_path(image_url)] = office.png_bytes(750, 900, IMAGE_BANDS)
+        return pages.image_body(image_url)
+    if doc.report and doc.report.form == "b":
+        return "<p>详见附件。</p>\n" + pages.attachment_html(doc)
+    return pages.blocks_html(blocks[1:]) + "\n" + pages.attachment_html(doc)
+
+
+def page_headers(doc: Doc) -> dict[str, str] | None:
+    """Header overrides of a page: the GBK page's lying charset, the Ankang guides' missing one."""
+    if doc.fault == "gbk_lying_header":
+        return {"Content-Type": "text/html; charset=utf-8"}
+    if doc.kind == "guide" and doc.agency.host is not LIXIAN:
+        return {"Content-Type": "text/html"}
+    return None
+
+
+def add_error_route(site: Site, doc: Doc) -> None:
+    """A listed page that answers 404 or 500 with an HTML error body."""
+    status, body = (404, ERROR_404) if doc.fault == "http_404" else (500, ERROR_500)
+    error_file = f"_routes/{doc.agency.host.name}/{status}.html"
+    site.files[error_file] = body.encode()
+    site.routes.append(
+        route(doc.page_url, file=error_file, status=status, fault=doc.fault, note=FAULT_NOTES[doc.fault])
+    )
+
+
+def add_attachment(site: Site, doc: Doc, blocks: list[Block]) -> None:
+    """Queue a DOCX for PDF conversion, or store it; on the public/column host, serve as a download."""
+    title = "报名汇总表" if doc.fault == "corrupt_attachment" else doc.title
+    data = office.docx_bytes(
+        blocks if doc.kind == "report" else [("title", title)], doc.agency.name, doc.published
+    )
+    if doc.attachment_ext == "pdf":
+        site.pdf_sources[doc.key] = (data, doc.published)
+    else:
+        site.files[site_path(doc.attachment_url)] = data
+    if doc.agency.host is LIXIAN:
+        disposition = f"attachment; filename*=UTF-8''{quote(doc.attachment_name)}"
+        site.routes.append(
+            route(
+                doc.attachment_url,
+                file=site_path(doc.attachment_url),
+                note="download",
+                headers={"Content-Type": "application/octet-stream", "Content-Disposition": disposition},
+            )
+        )
+    elif doc.fault:
+        site.routes.append(
+            route(
+                doc.attachment_url,
+                file=site_path(doc.attachment_url),
+                fault=doc.fault,
+                note=FAULT_NOTES[doc.fault],
+            )
+        )
+
+
+def add_column(site: Site, agency: Agency, column: str, docs: list[Doc]) -> None:
+    """Write every list page of one column (newest first, 15 per page)."""
+    listed = sorted(
+        (d for d in docs if d.agency is agency and column in d.columns),
+        key=lambda d: (d.published, d.number),
+        reverse=True,
+    )
+    pages_total = max(1, -(-len(listed) // PAGE_SIZE))
+    for number in range(1, pages_total + 1):
+        chunk = listed[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+        html = pages.list_page(agency, column, chunk, number, pages_total).encode()
+        url = pages.column_url(agency, column, number)
+        if agency.host is LIXIAN:
+            ident = agency.annual_column if column == "annual_report" else agency.catalog_column
+            body_file = f"_routes/{agency.host.name}/column/{ident}/{number}.html"
+            site.files[body_file] = html
+            site.routes.append(
+                route(url, file=body_file, note=f"{agency.name} {pages.COLUMN_NAMES[column]} p{number}")
+            )
+            if number == 1:  # the same list without pageIndex, as menus link it
+                site.routes.append(
+                    route(url.rsplit("&pageIndex=", 1)[0], file=body_file, note="page 1 alias")
+                )
+        else:
+            site.files[site_path(url)] = html
+
+
+def add_host_pages(site: Site, host: plan.Host) -> None:
+    """Homepage (also the disclosure index), robots.txt and the stylesheet of a host."""
+    home = pages.home_page(host, [a for a in AGENCIES if a.host is host]).encode()
+    site.files[f"{host.name}/index.html"] = home
+    site.files[f"{host.name}/{'zwgk/index.html' if host is LIXIAN else 'Node-9001.html'}"] = home
+    site.files[f"{host.name}/robots.txt"] = b"User-agent: *\nAllow: /\n"
+    site.files[f"{host.name}/static/style.css"] = pages.STYLE.encode()
+
+
+def route(url: str, **fields: object) -> dict:
+    """A routes.json entry for an absolute replica URL."""
+    parts = urlsplit(url)
+    entry = {"host": parts.hostname, "path": path_of(url).split("?")[0]}
+    if parts.query:
+        entry["query"] = canonical_query(parts.query)
+    return entry | {key: value for key, value in fields.items() if value is not None}
+
+
+def site_path(url: str) -> str:
+    """Where a plain file for ``url`` lives under site/."""
+    return f"{urlsplit(url).hostname}{path_of(url)}"
+
+
+def truth(doc: Doc, values: stats.Values) -> dict:
+    """Ground truth of one report: identity, where it is, its form and every statistic."""
+    return {
+        "agency": doc.agency.name,
+        "portal": doc.agency.portal_id,
+        "year": doc.report.year,
+        "format_version": doc.report.version,
+        "title": doc.title,
+        "published": f"{doc.published:%Y-%m-%d}",
+        "urls": {"page": doc.page_url, "attachment": doc.attachment_url},
+        "form": doc.report.form,
+        "profile": doc.report.profile,
+        "statistics": values,
+    }
+
+
+def dump(data: object) -> bytes:
+    """Stable, diffable JSON."""
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def write(site: Site, root: Path) -> None:
+    """Replace site/ and truth/ with the build, and write manifest.json."""
+    for folder in ("site", "truth"):
+        shutil.rmtree(root / folder, ignore_errors=True)
+    for relative, data in site.files.items():
+        target = root / "site" / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    (root / "truth").mkdir()
+    for name, record in site.truth.items():
+        (root / "truth" / f"{name}.json").write_bytes(dump(record))
+    (root / "manifest.json").write_bytes(dump(site.manifest))
+
+
+IMAGE_BANDS = [
+    (120, (192, 0, 0)),
+    (40, (255, 255, 255)),
+    (160, (242, 200, 120)),
+    (30, (255, 255, 255)),
+    (160, (120, 170, 220)),
+    (30, (255, 255, 255)),
+    (160, (150, 200, 140)),
+    (30, (255, 255, 255)),
+    (120, (200, 200, 200)),
+]
+ROUTES_ABOUT = (
+    "Requests the replica answers from this table rather than from a plain file under site/<host>/: "
+    "keyed by host, percent-decoded path and query with parameters sorted. 'file' is the body under "
+    "site/; 'status' defaults to 200; 'headers' override the Content-Type guessed from the extension. "
+    "'fault' marks a deliberate fault (see crawler/replica/README.md); 'quirk' a real-portal oddity."
+)
+
+if __name__ == "__main__":
+    main()
