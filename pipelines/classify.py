@@ -3,7 +3,7 @@
 ``classify(title, text)`` tries, in order, and the first match wins:
 
 1. Exclusions, on the title: 解读 / 一图读懂 / 图解 → ``policy_interpretation``;
-   "关于…(做好|开展|报送|编制)…的通知" → ``work_plan``; a 国务院办公厅 / 国办… issuer →
+   "关于…(做好|开展|报送|编制)…(公开|年度报告)…的通知" → ``work_plan``; a 国务院办公厅 / 国办… issuer →
    ``disclosure_rules``; a rules title ending in 制度 / 办法 / 规定 … → ``disclosure_rules``.
    These hold even when the title says 年度报告.
 2. Title rules of each kind, in `TITLE_RULES` order (annual_report first).
@@ -49,7 +49,8 @@ RULE_SUBJECTS = _either("政府信息公开 信息公开 保密审查 发布协�
                         "年度报告 工作台账 举报调查 公开属性")
 EXCLUSIONS = (
     ("policy_interpretation", re.compile(r"解读|一图读懂|图解")),
-    ("work_plan", re.compile(r"关于.*(做好|开展|报送|编制).*的通知")),
+    # Only notices about disclosure work itself: a notice about stocking fertiliser is a policy document.
+    ("work_plan", re.compile(r"关于.*(做好|开展|报送|编制).*(公开|年度报告|年报).*的通知")),
     ("disclosure_rules", re.compile(r"^国务院办公厅|国办公开办函|国办函|国办发")),
     ("disclosure_rules", re.compile(RULE_SUBJECTS + ".*" + _either("制度 办法 规定 细则 规则") + TRIAL)),
 )

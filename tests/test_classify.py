@@ -106,3 +106,7 @@ def test_titles_of_other_kinds_are_recognised(title, doc_type):
 def test_document_matching_no_rule_is_other_and_kept():
     assert classify("浑南区国资局", "机构职能：负责国有资产监督管理。") == Classification(
         "other", None, "no title or text rule matched")
+
+
+def test_notice_about_ordinary_work_is_a_policy_document_not_a_disclosure_work_plan():
+    assert classify("关于做好2023年秋冬种农资储备供应工作的通知").doc_type == "policy_document"
