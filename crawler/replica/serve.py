@@ -11,7 +11,7 @@ What is served, in order of precedence:
 2. a plain file under ``site/<host>/`` (``index.html`` for a directory), typed by extension;
 3. otherwise 404; an unknown host gets 502.
 
-Every request is logged as one JSON line (time, duration, host, path, method, status, bytes) to
+Every request is logged as one JSON line (time, host, path, method, status, bytes) to
 ``--log`` so tests can assert politeness. Usage::
 
     python -m crawler.replica.serve [--port 0] [--log FILE]
@@ -168,19 +168,12 @@ class _Handler(BaseHTTPRequestHandler):
         started = time.time()
         host, path, query = split_target(self.path, self.headers.get("Host"))
         response = respond(host, path, query, self.server.routes)
-        self.send_response(response.status)
-        for name, value in response.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
-        if send_body:
-            self.wfile.write(response.body)
+        # Logged before answering: once a client has its response, the log already holds the request.
         shown = (decode_path(path) or path) + (f"?{query}" if query else "")
         log_request(
             self.server,
             {
                 "time": round(started, 6),
-                "duration": round(time.time() - started, 6),
                 "host": host,
                 "path": shown,
                 "method": self.command,
@@ -188,6 +181,13 @@ class _Handler(BaseHTTPRequestHandler):
                 "bytes": len(response.body) if send_body else 0,
             },
         )
+        self.send_response(response.status)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if send_body:
+            self.wfile.write(response.body)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         """Silence the default stderr access log; the JSON log replaces it."""
