@@ -1,6 +1,5 @@
 """Publishing: Datasette over the derived database, described by ``datasette_metadata.json``."""
 
-import shutil
 import socket
 import subprocess
 import sys
@@ -60,16 +59,3 @@ def get(db_path: Path, path: str) -> str:
     """Answer one request without a server (``datasette --get``), e.g. for scripts and checks."""
     cmd = datasette_command(db_path, extra=["--get", path])
     return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-
-
-def datasette_available() -> bool:
-    """Whether Datasette can be run from this Python."""
-    return shutil.which("datasette") is not None or _importable("datasette")
-
-
-def _importable(module: str) -> bool:
-    try:
-        __import__(module)
-    except ImportError:
-        return False
-    return True

@@ -299,9 +299,16 @@ class ColumnSpider(scrapy.Spider):
     # -- plumbing -----------------------------------------------------------------------------
 
     def _request(self, url: str, callback, referer: str | None = None, **cb_kwargs) -> scrapy.Request:
+        """A request carrying the portal, the URL as published, and the shared errback.
+
+        `fetch.scheme` forces the scheme on the wire (gkmlpt hosts publish https links but answer only
+        plain HTTP); the URL as published is kept in the observation as ``requested_url``.
+        """
         headers = {"Referer": referer} if referer else {}
+        scheme = self.portal.fetch.scheme
+        wire = urlsplit(url)._replace(scheme=scheme).geturl() if scheme in ("http", "https") else url
         return scrapy.Request(
-            url,
+            wire,
             callback=callback,
             cb_kwargs=cb_kwargs,
             errback=self.failed,
