@@ -458,6 +458,8 @@ def test_settings_dataclass_has_a_field_per_setting():
 
 
 def test_allowed_domains_given_as_a_string_is_a_problem_not_a_crash(tmp_path):
-    path = changed(tmp_path, 'allowed_domains = ["www.example.gov.cn"]', 'allowed_domains = "www.example.gov.cn"')
+    path = changed(
+        tmp_path, 'allowed_domains = ["www.example.gov.cn"]', 'allowed_domains = "www.example.gov.cn"'
+    )
     problems = check_portal(path)
     assert len(problems) == 1 and "allowed_domains" in problems[0], problems
