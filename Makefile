@@ -41,5 +41,9 @@ replica-site: setup
 	$(SUDO) apt-get install -y -q libreoffice-writer-nogui fonts-wqy-zenhei
 	$(PY) -m crawler.replica.build
 
+# Parsing accuracy on every annual-report fixture (seeds, real PDFs, replica truth files).
+bench: setup
+	$(PY) benchmarks/accuracy.py
+
 clean-data:
 	rm -rf ./data

@@ -61,7 +61,12 @@ def test_plain_text_is_decoded_with_validated_charsets():
     body = "  统计期限自2023年1月1日\r\n\r\n朱镕基\n".encode("gbk")
     result = extract(body, content_type="text/plain; charset=gb2312")
     assert (result.kind, result.method, result.encoding) == ("text", "decode", "gb18030")
-    assert result.text == "统计期限自2023年1月1日\n朱镕基"
+    assert result.text == "  统计期限自2023年1月1日\n\n朱镕基"
+
+
+def test_plain_text_keeps_leading_empty_cells_of_tab_flattened_rows():
+    body = b"\t\t0\t0\n"
+    assert extract(body, content_type="text/plain; charset=utf-8").text == "\t\t0\t0"
 
 
 def test_extractor_version_is_recorded_as_a_string():

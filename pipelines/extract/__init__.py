@@ -34,7 +34,7 @@ from .sniff import declared_kind, sniff, sniff_bytes
 
 __all__ = ["EXTRACTOR_VERSION", "Cell", "Extraction", "Table", "extract", "sniff"]
 
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.0.1"
 
 BY_KIND = {
     "pdf": extract_pdf, "docx": extract_docx, "doc": extract_doc, "xlsx": extract_xlsx, "xls": extract_xls,
@@ -69,11 +69,13 @@ def extract(body: bytes, *, content_type: str | None = None, url: str = "",
 
 
 def _extract_text(body: bytes, content_type: str | None) -> Extraction:
-    """A plain-text payload, decoded with the same validated-charset rules as HTML."""
+    """A plain-text payload, decoded with the same validated-charset rules as HTML.
+
+    Lines are kept as they are: in tab-flattened tables leading empty cells are positions.
+    """
     decoded = decode_html(body, charset_from_content_type(content_type))
-    lines = (line.strip() for line in decoded.text.splitlines())
     issues = [warning("charset-mismatch", decoded.mismatch)] if decoded.mismatch else []
-    return Extraction(kind="text", method="decode", text="\n".join(line for line in lines if line),
+    return Extraction(kind="text", method="decode", text="\n".join(decoded.text.splitlines()),
                       encoding=decoded.encoding, issues=tuple(issues))
 
 

@@ -23,6 +23,8 @@ CHINESE_NUMBERS = {c: i for i, c in enumerate("一二三四五六七八九十", 
 ORDINAL = re.compile(r"^(?:(?P<cn>[一二三四五六七八九十]{1,2})[、.]"
                      r"|\((?P<paren>[一二三四五六七八九十]{1,2})\)[、.]?"
                      r"|(?P<num>\d{1,2})(?:[.、](?!\d)|\)))")
+INNER_ORDINAL = re.compile(r"(?<=.)(?=[一二三四五六七八九十]{1,2}、"
+                           r"|\([一二三四五六七八九十]{1,2}\)|\d{1,2}[.、](?!\d))")
 PLACEHOLDERS = frozenset({"-", "--", "—", "——", "–", "/", "无", "\\", "…"})
 NUMBER = re.compile(r"(?P<sign>[-+增减])?(?P<digits>\d+(?:\.\d+)?)(?P<unit>万元|元|件|项|个|条)?")
 THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
@@ -33,6 +35,11 @@ PAGE_FOOTER = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*�
 def squash(text: str) -> str:
     """NFKC, whitespace and quotes removed: the form every label comparison uses."""
     return "".join(unicodedata.normalize("NFKC", text).split()).translate(QUOTES)
+
+
+def squash_cells(line: str) -> str:
+    """A text line squashed cell by cell, its tabs kept as cell separators."""
+    return "\t".join(squash(part) for part in line.split("\t"))
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,12 @@ def label(text: str) -> Label:
     token = match.group(style)
     number = int(token) if style == "num" else _chinese_number(token)
     return Label(squashed[match.end():], style, number)
+
+
+def split_ordinals(text: str) -> list[str]:
+    """A printed text cut before every ordinal inside it: the labels of several levels printed on
+    one line ("三、本年度办理结果 （一）予以公开") become one label each."""
+    return [part for part in INNER_ORDINAL.split(squash(text)) if part]
 
 
 def _chinese_number(token: str) -> int | None:

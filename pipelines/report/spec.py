@@ -79,7 +79,7 @@ class Rule:
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: derived lookups are cached per loaded spec
 class Spec:
     """Both spec files, loaded."""
 
@@ -125,10 +125,13 @@ def _stat(path: Path, key: str, entry: dict) -> Stat:
     if table not in TABLES:
         raise ConfigError(f"{path}: {where}.table: {table!r} is not one of {', '.join(TABLES)}")
     by_version = entry.get("column_by_version", {})
+    if "column" not in entry and not by_version:
+        raise ConfigError(f"{path}: {where} has neither column nor column_by_version. "
+                          "Fix: add column = [...]")
     return Stat(
         key=key, table=table, section=entry.get("section"),
         row=tuple(_field(path, where, entry, "row", list)),
-        column=tuple(_field(path, where, entry, "column", list)),
+        column=tuple(entry.get("column", ())),
         column_by_version=MappingProxyType({v: tuple(p) for v, p in by_version.items()}),
         unit=_field(path, where, entry, "unit", str),
         value_type=_field(path, where, entry, "value_type", str),

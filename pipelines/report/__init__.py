@@ -1,0 +1,12 @@
+"""Annual reports (政府信息公开工作年度报告): statistics parsed from an extraction, then checked.
+
+``parse_report(extraction_or_text, title=…) -> Report`` reads the three statistics tables into
+canonical keys (statistics.toml) with the raw text and place of every cell; ``run_checks(report)``
+applies the arithmetic of checks.toml and returns one `CheckResult` per rule instance.
+"""
+
+from .checks import CheckResult, run_checks, summarise
+from .model import Report, Value
+from .parse import parse_report
+
+__all__ = ["CheckResult", "Report", "Value", "parse_report", "run_checks", "summarise"]
