@@ -172,6 +172,104 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         db[table].create_index([column], if_not_exists=True)
 
 
+HEADLINES = {
+    "applications_new": "applications.new.total",
+    "applications_carried_over": "applications.carried_over.total",
+    "granted": "applications.outcome.granted.total",
+    "partially_granted": "applications.outcome.partially_granted.total",
+    "outcome_total": "applications.outcome.total.total",
+    "carried_forward": "applications.carried_forward.total",
+    "review_total": "review.total",
+    "litigation_direct_total": "litigation.direct.total",
+    "litigation_after_review_total": "litigation.after_review.total",
+    "licensing_decisions": "proactive.art20_5.licensing.decisions",
+    "penalty_decisions": "proactive.art20_6.penalty.decisions",
+    "fees_amount_wan_yuan": "proactive.art20_8.fees.amount",
+}
+
+
+@migrations()
+def m002_reports(db: sqlite_utils.Database) -> None:
+    """Annual reports: one row per report, statistics in long form, check results, a headline view."""
+    db["reports"].create(
+        {
+            "id": str,
+            "document_id": str,
+            "agency": str,
+            "printed_agency": str,
+            "title": str,
+            "year": int,
+            "format_version": str,
+            "table_versions": str,
+            "tables_found": str,
+            "source_kind": str,
+            "source_url": str,
+            "source_capture": str,
+            "payload_sha256": str,
+            "parse_status": str,
+            "cells": int,
+            "blank_cells": int,
+            "checks_failed": int,
+            "checks_incomplete": int,
+            "parse_issues": str,
+            "other_sources": str,
+            "parser_version": str,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents"), ("source_capture", "captures")],
+    )
+    db["statistics"].create(
+        {
+            "report_id": str,
+            "key": str,
+            "value": float,
+            "blank": int,
+            "raw": str,
+            "unit": str,
+            "printed_unit": str,
+            "table_no": str,
+            "source": str,
+            "page": int,
+            "row": int,
+            "col": int,
+            "capture": str,
+        },
+        pk=("report_id", "key"),
+        foreign_keys=[("report_id", "reports")],
+    )
+    db["check_results"].create(
+        {
+            "report_id": str,
+            "check_id": str,
+            "rule": str,
+            "status": str,
+            "severity": str,
+            "detail": str,
+            "check_values": str,
+        },
+        pk=("report_id", "check_id"),
+        foreign_keys=[("report_id", "reports")],
+    )
+    for table, column in [
+        ("reports", "agency"),
+        ("reports", "year"),
+        ("statistics", "key"),
+        ("check_results", "status"),
+    ]:
+        db[table].create_index([column], if_not_exists=True)
+    pivots = ",\n  ".join(
+        f"max(CASE WHEN s.key = '{key}' THEN s.value END) AS {name}" for name, key in HEADLINES.items()
+    )
+    db.create_view(
+        "report_headlines",
+        f"""SELECT r.id AS report_id, r.agency, r.year, r.format_version,
+  r.parse_status, r.checks_failed,
+  {pivots}
+FROM reports r LEFT JOIN statistics s ON s.report_id = r.id
+GROUP BY r.id""",
+    )
+
+
 def open_db(path: Path) -> sqlite_utils.Database:
     """Open the derived database, applying any pending migrations."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,6 @@
 """The ``gongkai`` command line: each command a few lines over the modules that do the work."""
 
+import json
 import sys
 import time
 from contextlib import nullcontext
@@ -214,6 +215,89 @@ def run(data_dir: Path | None, settings_path: Path | None, then_serve: bool, por
     )
     if then_serve:
         sys.exit(publish.serve(data / "gongkai.db", "127.0.0.1", port))
+
+
+CONTENT_TYPES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html"}
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@click.option("--title", default=None, help="The document's title, when the file does not carry it.")
+@click.pass_context
+def parse(ctx: click.Context, file: Path, as_json: bool, title: str | None) -> None:
+    """Parse an annual report file (.txt, .html, .pdf, .docx): statistics by canonical key, and checks.
+
+    Exit code 2 when the file cannot be read or is not an annual report in a statutory format.
+
+    Example:
+
+        gongkai parse 2023ndbg.pdf --json
+    """
+    from archive.errors import ExtractionError
+    from pipelines.extract import extract
+    from pipelines.report import parse_report, run_checks
+
+    try:
+        extraction = extract(
+            file.read_bytes(), content_type=CONTENT_TYPES.get(file.suffix.lower()), url=file.name
+        )
+    except ExtractionError as e:
+        click.echo(f"Error: {file}: {e.message} ({e.code}). {e.fix}".rstrip(), err=True)
+        ctx.exit(2)
+    report = parse_report(extraction, title=title)
+    if not report.is_annual_report or not report.tables_found:
+        click.echo(
+            f"Error: {file}: not an annual report in the 2019 or 2021 statutory format "
+            f"(no statistics table found)",
+            err=True,
+        )
+        ctx.exit(2)
+    checks = run_checks(report)
+    if as_json:
+        click.echo(json.dumps(_report_json(report, checks), ensure_ascii=False, indent=2))
+    else:
+        _print_report(report, checks)
+
+
+def _report_json(report, checks) -> dict:
+    return {
+        "agency": report.agency,
+        "year": report.year,
+        "format_version": report.format_version,
+        "table_versions": dict(report.table_versions),
+        "tables_found": list(report.tables_found),
+        "statistics": report.figures(),
+        "checks": [
+            {
+                "id": c.id,
+                "rule": c.rule,
+                "passed": c.passed,
+                "status": c.status,
+                "severity": c.severity,
+                "detail": c.detail,
+            }
+            for c in checks
+        ],
+        "issues": [str(i) for i in report.issues],
+    }
+
+
+def _print_report(report, checks) -> None:
+    versions = ", ".join(f"表{t} {v}" for t, v in report.table_versions.items())
+    click.echo(
+        f"agency: {report.agency}\nyear: {report.year}\nformat_version: {report.format_version} "
+        f"({versions})\ntables found: {' '.join(report.tables_found)}\nstatistics:"
+    )
+    for key, value in report.figures().items():
+        click.echo(f"  {key} = {'(blank)' if value is None else value}")
+    counts = {s: sum(c.status == s for c in checks) for s in ("pass", "fail", "incomplete", "not_applicable")}
+    click.echo("checks: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+    for c in checks:
+        if c.status in ("fail", "incomplete"):
+            click.echo(f"  {c.status.upper()} {c.detail}")
+    for issue in report.issues:
+        click.echo(f"  {issue}")
 
 
 @cli.command()

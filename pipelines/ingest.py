@@ -8,7 +8,8 @@ Steps, in order:
    payload sha256 and extractor version, so unchanged bytes are not extracted twice, and a new
    extractor version redoes them.
 4. Classify each document (annual report, work plan, …) from its title and text.
-5. Upsert documents, column memberships, attachments and failures on stable ids; rebuild the search
+5. Parse each annual report's statistics from its best source and check them (`load_reports`).
+6. Upsert documents, column memberships, attachments and failures on stable ids; rebuild the search
    index. Running it again changes nothing unless the archive or the extractors changed.
 
 Bad input — a corrupt PDF, a page whose charset lies — becomes a row in ``failures`` and the run goes
@@ -31,6 +32,7 @@ from archive.index import Capture
 from archive.store import Archive
 from pipelines.classify import classify
 from pipelines.extract import EXTRACTOR_VERSION, extract
+from pipelines.load_reports import ReportDocument, ReportSource, load_reports
 from pipelines.searchtext import bigram_text
 
 
@@ -43,6 +45,7 @@ class ExtractSummary:
     extracted: int = 0  # payloads extracted this run (others came from the cache)
     failures: dict[str, int] = field(default_factory=dict)
     doc_types: dict[str, int] = field(default_factory=dict)
+    reports: dict[str, int] = field(default_factory=dict)  # parse status → reports
     seconds: float = 0.0
 
 
@@ -72,8 +75,8 @@ def extract_all(
         attachment_obs = _latest_by_url(observations, "attachment")
         _load_crawl_issues(archive, db)
         items = progress(documents) if progress else documents
-        for obs in items:
-            _load_document(archive, db, obs, listings, attachment_obs, summary)
+        reports = [_load_document(archive, db, obs, listings, attachment_obs, summary) for obs in items]
+        summary.reports = load_reports(db, [r for r in reports if r])
         _rebuild_search(db)
         summary.failures = {
             r["code"]: r["n"]
@@ -191,13 +194,17 @@ def _load_crawl_issues(archive: Archive, db: sqlite_utils.Database) -> None:
     db["failures"].upsert_all(rows, pk="id")
 
 
-def _load_document(archive, db, obs: dict, listings: dict, attachment_obs: dict, summary) -> None:
+def _load_document(
+    archive, db, obs: dict, listings: dict, attachment_obs: dict, summary
+) -> ReportDocument | None:
+    """Upsert one document and its attachments; an annual report is returned for parsing."""
     data = obs["data"]
     doc_id = stable_id(obs["portal"], data["url"])
     capture = index.get_capture(archive.db, obs["capture"]) if obs["capture"] else None
     page = _extraction(archive, db, capture, data.get("main_selector"), summary) if capture else None
     texts = [page["text"]] if page and page.get("text") else []
     kinds = [page["kind"]] if page and page.get("kind") else []
+    sources = [ReportSource(capture, page)] if page and not page.get("error_code") else []
     attachments = []
     for att in data.get("attachments", []):
         row, ext = _attachment(archive, db, doc_id, att, attachment_obs.get(att["url"]), summary)
@@ -205,6 +212,7 @@ def _load_document(archive, db, obs: dict, listings: dict, attachment_obs: dict,
         if ext and ext.get("text"):
             texts.append(ext["text"])
             kinds.append(ext["kind"])
+            sources.append(ReportSource(index.get_capture(archive.db, row["capture"]), ext))
     fields = data.get("fields", {})
     title = fields.get("title") or data.get("listing", {}).get("title") or ""
     text = "\n\n".join(texts)
@@ -251,6 +259,9 @@ def _load_document(archive, db, obs: dict, listings: dict, attachment_obs: dict,
         db["attachments"].upsert_all(attachments, pk="id")
     summary.documents += 1
     summary.attachments += len(attachments)
+    if kind.doc_type != "annual_report":
+        return None
+    return ReportDocument(doc_id, _agency(db, obs["portal"]), title, kind.report_year, tuple(sources))
 
 
 def _agency(db, portal: str) -> str | None:
@@ -308,7 +319,7 @@ def _extract_now(archive: Archive, capture: Capture, main_selector: str | None) 
         ext = extract(body, content_type=capture.content_type, url=capture.url, main_selector=main_selector)
     except ExtractionError as e:
         return {**row, "error_code": e.code, "error": e.message}
-    tables = [[list(r) for r in t.grid()] for t in ext.tables]
+    tables = [t.as_json() for t in ext.tables]
     return {
         **row,
         "kind": ext.kind,

@@ -20,7 +20,10 @@ from archive.issues import Issue
 from crawler.extractors import Context, all_values, first_value, node_text
 
 FILE_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "zip", "rar")
-HANDLED_PAGINATION = ("none", "template", "query", "next_link")
+HANDLED_PAGINATION = ("none", "template", "query", "next_link", "jpage")
+# Hanweb keeps list records as HTML fragments in CDATA, in the page's XML island and in proxy answers.
+CDATA_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
+TEMPLATE_VAR = re.compile(r"\{(\w+)\}")
 
 
 class ColumnSpider(scrapy.Spider):
@@ -59,7 +62,7 @@ class ColumnSpider(scrapy.Spider):
     def parse_list(self, response, column, page: int):
         """One list page: a listing per item, a request per detail page or file, then the next pages."""
         page_sel, html = self._selector(response)
-        items = page_sel.css(column.list.items) if column.list.items else []
+        items = self._items(column, page_sel, html)
         if not items:
             self._issue(
                 "list-empty",
@@ -74,6 +77,15 @@ class ColumnSpider(scrapy.Spider):
             yield from self._more_pages(response, column, page_sel, html)
         elif column.pagination.type == "next_link":
             yield from self._next_link(response, column, page_sel, html, page)
+
+    def _items(self, column, page_sel: Selector, html: str) -> list:
+        """The item nodes of a list page; for `xml_cdata`, taken from the CDATA records."""
+        if not column.list.items:
+            return []
+        if column.list.format == "xml_cdata":
+            fragment = "".join(CDATA_RECORD.findall(html))
+            return Selector(text=f"<html><body>{fragment}</body></html>").css(column.list.items)
+        return page_sel.css(column.list.items)
 
     def _list_item(self, response, column, node, page_sel, html):
         ctx = Context(node=node, page=page_sel, url=response.url, html=html)
@@ -128,6 +140,9 @@ class ColumnSpider(scrapy.Spider):
             return
         if pag.type == "none":
             return
+        if pag.type == "jpage":
+            yield from self._jpage_windows(response, column, page_sel, html)
+            return
         pages = self._page_count(response, column, page_sel, html)
         for n in range(2, min(pages, pag.max_pages) + 1):
             yield self._request(
@@ -137,6 +152,53 @@ class ColumnSpider(scrapy.Spider):
                 page=n,
                 referer=response.url,
             )
+
+    def _jpage_windows(self, response, column, page_sel, html):
+        """Hanweb's data proxy: a POST per window of `group` pages, records 1–45, 46–90, … to the total.
+
+        The XML island of the column page holds only page 1; the windows overlap it on purpose (the
+        portal's own script asks for 1–45 too) and the duplicate listings are harmless.
+        """
+        pag = column.pagination
+        ctx = Context(node=page_sel, page=page_sel, url=response.url, html=html)
+        value, _ = first_value(pag.total, ctx)
+        if not (value or "").isdigit():
+            self._issue(
+                "pagination-total-missing",
+                f"column {column.key!r}: no record total on the column page",
+                url=response.url,
+                level="warning",
+            )
+            return
+        size = (pag.per_page or 15) * (pag.group or 3)
+        form = {k: self._fill(v, html) for k, v in (pag.form or {}).items()}
+        for n, start in enumerate(range(1, int(value) + 1, size), start=2):
+            if n - 1 > pag.max_pages:
+                break
+            query = f"startrecord={start}&endrecord={start + size - 1}&perpage={pag.per_page or 15}"
+            url = urljoin(response.url, pag.proxy) + "?" + query
+            yield scrapy.FormRequest(
+                url,
+                formdata=form,
+                callback=self.parse_list,
+                cb_kwargs={"column": column, "page": n},
+                errback=self.failed,
+                headers={"Referer": response.url},
+                meta={"portal": self.portal.id, "requested_url": url},
+            )
+
+    def _fill(self, template: str, html: str) -> str:
+        """A form value with ``{webid}``-style variables from [discovery], or its ``*_regex`` on the page."""
+
+        def value(m: re.Match) -> str:
+            name = m.group(1)
+            if name in self.portal.discovery:
+                return str(self.portal.discovery[name])
+            pattern = self.portal.discovery.get(f"{name}_regex")
+            found = re.search(pattern, html) if pattern else None
+            return found.group(1) if found else ""
+
+        return TEMPLATE_VAR.sub(value, str(template))
 
     def _page_count(self, response, column, page_sel, html) -> int:
         pag = column.pagination

@@ -34,7 +34,7 @@ from .sniff import declared_kind, sniff, sniff_bytes
 
 __all__ = ["EXTRACTOR_VERSION", "Cell", "Extraction", "Table", "extract", "sniff"]
 
-EXTRACTOR_VERSION = "1.0.1"
+EXTRACTOR_VERSION = "1.1.0"
 
 BY_KIND = {
     "pdf": extract_pdf, "docx": extract_docx, "doc": extract_doc, "xlsx": extract_xlsx, "xls": extract_xls,

@@ -45,6 +45,21 @@ class Table:
         width = max((c + 1 for _, c in placed), default=0)
         return [[placed.get((r, c)) for c in range(width)] for r in range(len(self.rows))]
 
+    def as_json(self) -> dict:
+        """The table as JSON-ready data, spans kept, so `Table.from_json` gives it back unchanged."""
+        return {
+            "page": self.page,
+            "rows": [[[c.text, c.rowspan, c.colspan] for c in row] for row in self.rows],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Table:
+        """The table `as_json` wrote (extractions are cached in the database in this form)."""
+        rows = tuple(
+            tuple(Cell(text, rowspan, colspan) for text, rowspan, colspan in row) for row in data["rows"]
+        )
+        return cls(rows=rows, page=data.get("page"))
+
     def text(self) -> str:
         """The table as text: one line per row, grid cells joined by tabs, covered positions empty.
 

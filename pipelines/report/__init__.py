@@ -9,4 +9,8 @@ from .checks import CheckResult, run_checks, summarise
 from .model import Report, Value
 from .parse import parse_report
 
-__all__ = ["CheckResult", "Report", "Value", "parse_report", "run_checks", "summarise"]
+# Recorded with every parsed report: a changed number is then told apart as a change of the source
+# or a change of the parser.
+PARSER_VERSION = "1.0.0"
+
+__all__ = ["PARSER_VERSION", "CheckResult", "Report", "Value", "parse_report", "run_checks", "summarise"]
