@@ -50,9 +50,13 @@ CREATE TABLE IF NOT EXISTS observations (
     url TEXT NOT NULL,
     capture TEXT,                   -- record_id of the capture it describes
     observed_at TEXT NOT NULL,
-    data TEXT NOT NULL              -- the JSON written to the WARC metadata record
+    data TEXT NOT NULL,             -- the JSON written to the WARC metadata record
+    data_sha256 TEXT NOT NULL,      -- of `data`: a resumed crawl does not record the same thing twice
+    warc_file TEXT NOT NULL,
+    warc_offset INTEGER NOT NULL,
+    warc_length INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS observations_crawl ON observations(crawl_id);
+CREATE INDEX IF NOT EXISTS observations_crawl ON observations(crawl_id, data_sha256);
 CREATE TABLE IF NOT EXISTS issues (
     id INTEGER PRIMARY KEY,
     crawl_id TEXT,
@@ -113,8 +117,9 @@ def add_capture(conn: sqlite3.Connection, capture: Capture) -> None:
 def add_observation(conn: sqlite3.Connection, row: dict) -> None:
     """Insert one observation row (after its WARC metadata record is on disk)."""
     conn.execute(
-        "INSERT INTO observations (record_id, crawl_id, portal, url, capture, observed_at, data)"
-        " VALUES (:record_id, :crawl_id, :portal, :url, :capture, :observed_at, :data)",
+        "INSERT INTO observations (record_id, crawl_id, portal, url, capture, observed_at, data, data_sha256,"
+        " warc_file, warc_offset, warc_length) VALUES (:record_id, :crawl_id, :portal, :url, :capture,"
+        " :observed_at, :data, :data_sha256, :warc_file, :warc_offset, :warc_length)",
         row,
     )
 
@@ -126,6 +131,35 @@ def add_issue(conn: sqlite3.Connection, crawl_id: str | None, issue: Issue) -> N
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (crawl_id, issue.stage, issue.code, issue.level, issue.message, issue.fix, issue.url, issue.capture),
     )
+
+
+def observed(conn: sqlite3.Connection, crawl_id: str, data_sha256: str, capture: str | None) -> bool:
+    """Whether this crawl already recorded exactly this observation (a resumed crawl sees pages again)."""
+    row = conn.execute(
+        "SELECT 1 FROM observations WHERE crawl_id = ? AND data_sha256 = ? AND capture IS ?",
+        (crawl_id, data_sha256, capture),
+    ).fetchone()
+    return row is not None
+
+
+def indexed_end(conn: sqlite3.Connection, warc_file: str) -> int:
+    """Where the last indexed record of a WARC file ends: bytes past it were never committed."""
+    row = conn.execute(
+        "SELECT max(end) FROM (SELECT warc_offset + warc_length AS end FROM captures WHERE warc_file = ?"
+        " UNION ALL SELECT warc_offset + warc_length FROM observations WHERE warc_file = ?)",
+        (warc_file, warc_file),
+    ).fetchone()
+    return row[0] or 0
+
+
+def captured_in(conn: sqlite3.Connection, crawl_id: str, url: str) -> Capture | None:
+    """The latest successful (status < 400) capture of a URL in one crawl, if any."""
+    row = conn.execute(
+        f"SELECT {CAPTURE_COLUMNS} FROM captures WHERE crawl_id = ? AND url = ? AND status < 400"
+        " ORDER BY fetched_at DESC LIMIT 1",
+        (crawl_id, url),
+    ).fetchone()
+    return Capture(**row) if row else None
 
 
 def first_capture_of(conn: sqlite3.Connection, payload_sha256: str) -> Capture | None:

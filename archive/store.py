@@ -6,6 +6,7 @@ payload already archived is written again only as a revisit record.
 """
 
 import base64
+import fcntl
 import hashlib
 import json
 import os
@@ -24,10 +25,12 @@ from archive import index
 from archive.errors import ArchiveError
 from archive.index import Capture
 from archive.issues import Issue
+from archive.recover import TornTail, set_aside_torn_tails
 
 WARC_ROTATE_BYTES = 512 * 1024 * 1024
 # The stored body is de-chunked, so a reader must not try to de-chunk it again.
 RENAMED_HEADERS = {"transfer-encoding": "X-Archive-Orig-Transfer-Encoding"}
+RENAMED_BACK = {v.lower(): k for k, v in RENAMED_HEADERS.items()}
 
 
 def sha256_hex(data: bytes) -> str:
@@ -61,6 +64,7 @@ class Archive:
         self._file_name = ""
         self._writer: WARCWriter | None = None
         self.crawl_id: str | None = None
+        self._lock_file = None
 
     def __enter__(self) -> "Archive":
         return self
@@ -72,6 +76,7 @@ class Archive:
 
     def begin_crawl(self, portals: Iterable[str]) -> str:
         """Start a crawl: a new crawl id and a new WARC file that only this crawl appends to."""
+        self._lock()
         self.crawl_id = new_crawl_id()
         self.db.execute(
             "INSERT INTO crawls (crawl_id, started_at, portals, status) VALUES (?, ?, ?, 'running')",
@@ -79,6 +84,64 @@ class Archive:
         )
         self._open_warc(0)
         return self.crawl_id
+
+    def interrupted_crawl(self, portals: Iterable[str]) -> str | None:
+        """The id of a crawl of exactly these portals that was killed before it finished, if any."""
+        row = self.db.execute(
+            "SELECT crawl_id FROM crawls WHERE status = 'running' AND portals = ? ORDER BY started_at DESC",
+            (json.dumps(sorted(portals)),),
+        ).fetchone()
+        return row[0] if row else None
+
+    def resume_crawl(self, crawl_id: str) -> list[TornTail]:
+        """Go on with an interrupted crawl: set its torn tails aside, then append to a new WARC file."""
+        self._lock()
+        self.crawl_id = crawl_id
+        files = sorted(p.name for p in self.warc_dir.glob(f"{crawl_id}-*.warc.gz"))
+        torn = self._set_aside(files)
+        self._open_warc(len(files))
+        return torn
+
+    def close_interrupted(self) -> list[TornTail]:
+        """Mark every other crawl still 'running' as interrupted and set its torn tails aside.
+
+        Those are crawls killed while crawling other portals, which this run does not resume.
+        """
+        self._lock()
+        torn = []
+        running = self.db.execute(
+            "SELECT crawl_id FROM crawls WHERE status = 'running' AND crawl_id IS NOT ?", (self.crawl_id,)
+        ).fetchall()
+        for (crawl_id,) in running:
+            torn += self._set_aside(sorted(p.name for p in self.warc_dir.glob(f"{crawl_id}-*.warc.gz")))
+            self.db.execute("UPDATE crawls SET status = 'interrupted' WHERE crawl_id = ?", (crawl_id,))
+        return torn
+
+    def _set_aside(self, files: list[str]) -> list[TornTail]:
+        torn = set_aside_torn_tails(self.warc_dir, self.db, files)
+        for tail in torn:
+            self.record_issue(
+                Issue(
+                    stage="archive",
+                    code="torn-tail",
+                    level="warning",
+                    url=tail.warc_file,
+                    message=f"{tail.warc_file}: {tail.length} bytes after offset {tail.offset} were never "
+                    f"indexed (the crawl was killed); set aside as {tail.kept_as.name}",
+                    fix="none needed: a crawl fetches those responses again",
+                )
+            )
+        return torn
+
+    def _lock(self) -> None:
+        """One writer per archive: a second crawl on the same data directory stops with a clear error."""
+        if self._lock_file is not None:
+            return
+        self._lock_file = open(self.root / "lock", "w")  # noqa: SIM115 (held for the process)
+        try:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as e:
+            raise ArchiveError(f"{self.root} is being written by another crawl; wait for it to finish") from e
 
     def end_crawl(self, stats: dict, status: str = "finished") -> None:
         """Close the crawl's WARC file and record how the crawl ended."""
@@ -89,9 +152,12 @@ class Archive:
         self._close_warc()
 
     def close(self) -> None:
-        """Close the WARC file (if any) and the index."""
+        """Close the WARC file (if any) and the index, and release the writer's lock."""
         self._close_warc()
         self.db.close()
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
 
     # -- writing ------------------------------------------------------------------------------
 
@@ -159,10 +225,16 @@ class Archive:
         index.add_capture(self.db, capture)
         return capture
 
-    def store_observation(self, *, portal: str, url: str, capture: str | None, data: dict) -> str:
-        """Archive what the crawler read off a page as a WARC metadata record of JSON."""
+    def store_observation(self, *, portal: str, url: str, capture: str | None, data: dict) -> str | None:
+        """Archive what the crawler read off a page as a WARC metadata record of JSON.
+
+        Returns the record id, or None when this crawl already recorded the same observation.
+        """
         self._require_crawl()
         payload = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
+        data_sha = sha256_hex(payload)
+        if index.observed(self.db, self.crawl_id, data_sha, capture):
+            return None
         headers = {"WARC-Gongkai-Crawl": self.crawl_id, "WARC-Gongkai-Portal": portal}
         if capture:
             headers["WARC-Concurrent-To"] = capture
@@ -174,7 +246,7 @@ class Archive:
             warc_content_type="application/json",
             warc_headers_dict=headers,
         )
-        self._write(record)
+        offset, length = self._write(record)
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         index.add_observation(
             self.db,
@@ -186,6 +258,10 @@ class Archive:
                 "capture": capture,
                 "observed_at": record.rec_headers.get_header("WARC-Date"),
                 "data": payload.decode("utf-8"),
+                "data_sha256": data_sha,
+                "warc_file": self._file_name,
+                "warc_offset": offset,
+                "warc_length": length,
             },
         )
         return record_id
@@ -195,6 +271,15 @@ class Archive:
         index.add_issue(self.db, self.crawl_id, issue)
 
     # -- reading ------------------------------------------------------------------------------
+
+    def read_response(self, capture: Capture) -> tuple[int, list[tuple[str, str]], bytes]:
+        """Status, headers and raw body of a capture, as the server sent them (a resumed crawl replays it)."""
+        record_path = self.warc_dir / capture.warc_file
+        with open(record_path, "rb") as f:
+            f.seek(capture.warc_offset)
+            record = next(iter(ArchiveIterator(f)))
+            headers = [(RENAMED_BACK.get(k.lower(), k), v) for k, v in record.http_headers.headers]
+        return capture.status, headers, self.read_payload(capture, decoded=False)
 
     def read_payload(self, capture: Capture, decoded: bool = True) -> bytes:
         """The payload bytes of a capture (following a revisit to the record that holds them).

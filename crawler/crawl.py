@@ -19,6 +19,7 @@ class CrawlSummary:
     """What a crawl did, for the closing summary and the crawls table."""
 
     crawl_id: str
+    resumed: bool = False
     seconds: float = 0.0
     responses: int = 0
     revisits: int = 0
@@ -74,7 +75,14 @@ def run_crawl(portals: list, data_dir: Path, run_settings, replica_proxy: str | 
     Runs the Twisted reactor, so it can be called once per process (the CLI runs it once).
     """
     archive = Archive(Path(data_dir) / "archive")
-    crawl_id = archive.begin_crawl(p.id for p in portals)
+    ids = [p.id for p in portals]
+    interrupted = archive.interrupted_crawl(ids)
+    if interrupted:
+        archive.resume_crawl(interrupted)
+        crawl_id = interrupted
+    archive.close_interrupted()
+    if not interrupted:
+        crawl_id = archive.begin_crawl(ids)
     started = time.monotonic()
     process = CrawlerProcess(install_root_handler=True, settings={"LOG_LEVEL": "WARNING"})
     crawlers = []
@@ -87,7 +95,7 @@ def run_crawl(portals: list, data_dir: Path, run_settings, replica_proxy: str | 
         )
         crawler = process.create_crawler(spidercls)
         crawlers.append((portal, crawler))
-        process.crawl(crawler, portal=portal, archive=archive)
+        process.crawl(crawler, portal=portal, archive=archive, resuming=bool(interrupted))
     status = "finished"
     try:
         process.start()
@@ -96,6 +104,7 @@ def run_crawl(portals: list, data_dir: Path, run_settings, replica_proxy: str | 
         raise
     finally:
         summary = _summarise(crawl_id, crawlers, time.monotonic() - started)
+        summary.resumed = bool(interrupted)
         archive.end_crawl(summary.__dict__, status=status)
         archive.close()
     return summary

@@ -37,6 +37,7 @@ def scrapy_settings(portal, run, replica_proxy: str | None = None) -> dict:
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.archiving.ReplicaRoutingMiddleware": 700,
             "crawler.archiving.ArchiveMiddleware": 950,
+            "crawler.archiving.ResumeFromArchiveMiddleware": 960,
         },
         "ITEM_PIPELINES": {"crawler.recording.RecordObservations": 100},
         "EXTENSIONS": {"scrapy.extensions.telnet.TelnetConsole": None},

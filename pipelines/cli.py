@@ -217,6 +217,7 @@ def run(data_dir: Path | None, settings_path: Path | None, then_serve: bool, por
         sys.exit(publish.serve(data / "gongkai.db", "127.0.0.1", port))
 
 
+SHOW_PROBLEMS = 200
 CONTENT_TYPES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html"}
 
 
@@ -313,6 +314,34 @@ def replica(port: int) -> None:
     from crawler.replica.serve import main as serve_replica
 
     serve_replica(["--port", str(port)])
+
+
+@cli.command("verify-archive")
+@_data_option
+@_settings_option
+def verify_archive(data_dir: Path | None, settings_path: Path | None) -> None:
+    """Re-read every WARC record, check digests against the index; list mismatches; exit 1 if any.
+
+    Example:
+
+        gongkai verify-archive --data ./data
+    """
+    from archive.verify import verify_archive as verify
+
+    run = _run_settings(settings_path, data_dir)
+    root = Path(run.data_dir) / "archive"
+    if not (root / "index.sqlite").exists():
+        raise click.ClickException(f"no archive in {run.data_dir}")
+    result = verify(root)
+    for problem in result.problems[:SHOW_PROBLEMS]:
+        click.echo(str(problem))
+    if len(result.problems) > SHOW_PROBLEMS:
+        click.echo(f"… and {len(result.problems) - SHOW_PROBLEMS} more")
+    click.echo(
+        f"{result.files} WARC files, {result.records} records checked, {len(result.problems)} problems"
+    )
+    if result.problems:
+        sys.exit(1)
 
 
 @cli.command("check-config")

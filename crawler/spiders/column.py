@@ -31,10 +31,11 @@ class ColumnSpider(scrapy.Spider):
 
     name = "column"
 
-    def __init__(self, portal, archive, **kwargs) -> None:
+    def __init__(self, portal, archive, resuming: bool = False, **kwargs) -> None:
         super().__init__(name=f"column:{portal.id}", **kwargs)
         self.portal = portal
         self.archive = archive
+        self.resuming = resuming  # replay what the interrupted crawl already fetched
         self.allowed_domains = list(portal.scope.allowed_domains) + list(portal.scope.attachment_domains)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
