@@ -57,6 +57,19 @@ CREATE TABLE IF NOT EXISTS observations (
     warc_length INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS observations_crawl ON observations(crawl_id, data_sha256);
+CREATE TABLE IF NOT EXISTS nightly_runs (
+    run_id TEXT NOT NULL,
+    portal TEXT NOT NULL,
+    crawl_id TEXT,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    responses INTEGER,
+    documents INTEGER,
+    failures INTEGER,
+    finish_reason TEXT,
+    needs_attention TEXT,           -- why a person should look, or NULL
+    PRIMARY KEY (run_id, portal)
+);
 CREATE TABLE IF NOT EXISTS issues (
     id INTEGER PRIMARY KEY,
     crawl_id TEXT,
@@ -160,6 +173,16 @@ def captured_in(conn: sqlite3.Connection, crawl_id: str, url: str) -> Capture | 
         (crawl_id, url),
     ).fetchone()
     return Capture(**row) if row else None
+
+
+def add_night(conn: sqlite3.Connection, row: dict) -> None:
+    """Log one portal's part of a nightly run."""
+    conn.execute(
+        "INSERT OR REPLACE INTO nightly_runs (run_id, portal, crawl_id, started_at, finished_at, responses,"
+        " documents, failures, finish_reason, needs_attention) VALUES (:run_id, :portal, :crawl_id,"
+        " :started_at, :finished_at, :responses, :documents, :failures, :finish_reason, :needs_attention)",
+        row,
+    )
 
 
 def first_capture_of(conn: sqlite3.Connection, payload_sha256: str) -> Capture | None:

@@ -69,9 +69,17 @@ class Progress:
         sys.stderr.write(self.line() + f" ({reason})\n")
 
 
-def run_crawl(portals: list, data_dir: Path, run_settings, replica_proxy: str | None = None) -> CrawlSummary:
+def run_crawl(
+    portals: list,
+    data_dir: Path,
+    run_settings,
+    replica_proxy: str | None = None,
+    budget_seconds: float | None = None,
+) -> CrawlSummary:
     """Crawl the given portals into ``data_dir/archive`` and return what happened.
 
+    ``budget_seconds`` caps each portal's crawl (a slow portal cannot eat the night); a portal that
+    runs out of time closes with reason ``closespider_timeout`` and is resumed by the next run.
     Runs the Twisted reactor, so it can be called once per process (the CLI runs it once).
     """
     archive = Archive(Path(data_dir) / "archive")
@@ -89,6 +97,8 @@ def run_crawl(portals: list, data_dir: Path, run_settings, replica_proxy: str | 
     for portal in portals:
         settings = scrapy_settings(portal, run_settings, replica_proxy)
         settings["EXTENSIONS"] = {**settings["EXTENSIONS"], "crawler.crawl.Progress": 500}
+        if budget_seconds:
+            settings["CLOSESPIDER_TIMEOUT"] = budget_seconds
         # Per-portal settings ride on a subclass: Scrapy reads them from `custom_settings`.
         spidercls = type(
             f"ColumnSpider_{portal.id.replace('-', '_')}", (ColumnSpider,), {"custom_settings": settings}
@@ -105,6 +115,10 @@ def run_crawl(portals: list, data_dir: Path, run_settings, replica_proxy: str | 
     finally:
         summary = _summarise(crawl_id, crawlers, time.monotonic() - started)
         summary.resumed = bool(interrupted)
+        if status == "finished" and any(
+            p["finish_reason"] == "closespider_timeout" for p in summary.per_portal.values()
+        ):
+            status = "incomplete"  # a portal ran out of its time budget
         archive.end_crawl(summary.__dict__, status=status)
         archive.close()
     return summary
@@ -114,7 +128,11 @@ def _summarise(crawl_id: str, crawlers: list, seconds: float) -> CrawlSummary:
     summary = CrawlSummary(crawl_id=crawl_id, seconds=round(seconds, 1))
     for portal, crawler in crawlers:
         stats = crawler.stats.get_stats() if crawler.stats else {}
-        summary.per_portal[portal.id] = {k: v for k, v in stats.items() if k.startswith("gongkai/")}
+        summary.per_portal[portal.id] = {
+            **{k: v for k, v in stats.items() if k.startswith("gongkai/")},
+            "finish_reason": stats.get("finish_reason"),
+            "requests": stats.get("downloader/request_count", 0),
+        }
         summary.responses += stats.get("gongkai/captures", 0)
         summary.revisits += stats.get("gongkai/revisits", 0)
         summary.documents += stats.get("gongkai/observations/document", 0)

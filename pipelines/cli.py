@@ -4,6 +4,7 @@ import json
 import sys
 import time
 from contextlib import nullcontext
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -88,16 +89,17 @@ def crawl(portal_names: tuple[str, ...], data_dir: Path | None, settings_path: P
     _print_crawl(summary)
 
 
-def _crawl(portal_names, data_dir: Path, run):
+def _crawl(portal_names, data_dir: Path, run, paths: list[Path] | None = None, budget: float | None = None):
     from crawler.config import load_portals, resolve_portal
     from crawler.crawl import run_crawl
     from crawler.replica.serve import running_replica
 
-    paths = (
-        [resolve_portal(n, PORTAL_DIRS) for n in portal_names]
-        if portal_names
-        else sorted(REPLICA_PORTALS.glob("*.toml"))
-    )
+    if paths is None:
+        paths = (
+            [resolve_portal(n, PORTAL_DIRS) for n in portal_names]
+            if portal_names
+            else sorted(REPLICA_PORTALS.glob("*.toml"))
+        )
     portals = [p for p in load_portals(paths) if p.status == "active"]
     if not portals:
         raise click.ClickException("no active portal to crawl (every config given is paused or retired)")
@@ -106,7 +108,7 @@ def _crawl(portal_names, data_dir: Path, run):
         proxy = replica.url if replica else None
         if replica:
             click.echo(f"replica portal serving on {replica.url} ({len(portals)} portal configs)", err=True)
-        return run_crawl(portals, data_dir, run, replica_proxy=proxy)
+        return run_crawl(portals, data_dir, run, replica_proxy=proxy, budget_seconds=budget)
 
 
 def _print_crawl(summary) -> None:
@@ -299,6 +301,48 @@ def _print_report(report, checks) -> None:
             click.echo(f"  {c.status.upper()} {c.detail}")
     for issue in report.issues:
         click.echo(f"  {issue}")
+
+
+@cli.command()
+@_data_option
+@_settings_option
+@click.option("--budget-minutes", default=30.0, show_default=True, help="Time budget of each portal's crawl.")
+def nightly(data_dir: Path | None, settings_path: Path | None, budget_minutes: float) -> None:
+    """Crawl every portal config in portals_dir, extract, and log the run; for cron and systemd.
+
+    Exits 1 only when something needs a person (a portal that yielded no document, a crawl that broke
+    off, most requests failing); ordinary bad input is recorded in the failures table.
+
+    Example:
+
+        gongkai nightly --settings /etc/gongkai/gongkai.toml --budget-minutes 20
+    """
+    from pipelines.nightly import record_night
+
+    run = _run_settings(settings_path, data_dir)
+    data = Path(run.data_dir)
+    started = datetime.now(UTC)
+    paths = sorted(Path(run.portals_dir).glob("*.toml"))
+    if not paths:
+        raise click.ClickException(f"no portal configs in {run.portals_dir} (portals_dir)")
+    summary = _crawl((), data, run, paths=paths, budget=budget_minutes * 60)
+    _print_crawl(summary)
+    # Logged before extracting, so the database built next already shows tonight's run.
+    report = record_night(
+        data / "archive" / "index.sqlite",
+        started.strftime("%Y%m%dT%H%M%SZ"),
+        started.isoformat(timespec="seconds"),
+        summary,
+    )
+    _print_extract(_extract(data, rebuild=False))
+    for night in report.portals:
+        verdict = f"NEEDS ATTENTION: {night.needs_attention}" if night.needs_attention else "ok"
+        click.echo(
+            f"night {report.run_id} {night.portal}: {night.documents} documents, "
+            f"{night.failures} failures, {night.finish_reason}: {verdict}"
+        )
+    if report.needs_attention:
+        sys.exit(1)
 
 
 @cli.command()

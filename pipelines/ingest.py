@@ -114,6 +114,9 @@ def _copy_index(archive: Archive, db: sqlite_utils.Database) -> None:
             }
         )
     db["crawls"].upsert_all(crawls, pk="crawl_id")
+    nights = [dict(r) for r in archive.db.execute("SELECT * FROM nightly_runs")]
+    if nights:
+        db["nightly_runs"].upsert_all(nights, pk=("run_id", "portal"))
     db["captures"].upsert_all(
         (c.__dict__ for c in index.captures(archive.db)), pk="record_id", batch_size=500
     )

@@ -1,0 +1,79 @@
+"""`gongkai nightly` and its systemd and cron examples: the shipped command runs a whole night."""
+
+import shlex
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from pipelines.nightly import judge
+from tests.conftest import ROOT
+
+DEPLOY = ROOT / "deploy"
+GONGKAI = str(Path(sys.executable).parent / "gongkai")
+
+
+def _exec_start() -> list[str]:
+    line = next(
+        x for x in (DEPLOY / "gongkai-nightly.service").read_text().splitlines() if x.startswith("ExecStart=")
+    )
+    return shlex.split(line.removeprefix("ExecStart="))
+
+
+def _settings(tmp_path: Path, portals_dir: Path) -> Path:
+    path = tmp_path / "gongkai.toml"
+    path.write_text(f'data_dir = "{tmp_path / "data"}"\nportals_dir = "{portals_dir}"\n', encoding="utf-8")
+    return path
+
+
+def _run_as_installed(argv: list[str], settings: Path) -> subprocess.CompletedProcess:
+    """The unit's command with this checkout standing in for /opt/gongkai and /etc/gongkai."""
+    argv = [GONGKAI if a == "/opt/gongkai/.venv/bin/gongkai" else a for a in argv]
+    argv = [str(settings) if a == "/etc/gongkai/gongkai.toml" else a for a in argv]
+    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+
+def test_systemd_timer_command_runs_a_night_and_logs_every_portal(tmp_path):
+    settings = _settings(tmp_path, ROOT / "crawler/replica/portals")
+    proc = _run_as_installed(_exec_start(), settings)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with sqlite3.connect(tmp_path / "data/archive/index.sqlite") as conn:
+        nights = conn.execute("SELECT portal, documents, needs_attention FROM nightly_runs").fetchall()
+    assert {p for p, _, _ in nights} == {p.stem for p in (ROOT / "crawler/replica/portals").glob("*.toml")}
+    assert all(docs > 0 and attention is None for _, docs, attention in nights)
+    with sqlite3.connect(tmp_path / "data/gongkai.db") as conn:
+        assert conn.execute("SELECT count(*) FROM nightly_runs").fetchone()[0] == len(nights)
+
+
+def test_timer_runs_the_service_and_crontab_runs_the_same_command():
+    timer = (DEPLOY / "gongkai-nightly.timer").read_text()
+    assert "OnCalendar=" in timer and "Persistent=true" in timer
+    cron = next(x for x in (DEPLOY / "crontab").read_text().splitlines() if x and not x.startswith("#"))
+    assert " ".join(_exec_start()[1:]) in cron
+
+
+def test_portal_that_yields_no_document_needs_a_person_and_exits_1(tmp_path):
+    portals = tmp_path / "portals"
+    portals.mkdir()
+    config = (ROOT / "crawler/replica/portals/replica-lixian-gxs.toml").read_text(encoding="utf-8")
+    (portals / "replica-lixian-gxs.toml").write_text(config.replace("catId=", "catId=404"), encoding="utf-8")
+    proc = _run_as_installed(_exec_start(), _settings(tmp_path, portals))
+    assert proc.returncode == 1
+    assert "replica-lixian-gxs: 0 documents" in proc.stdout and "NEEDS ATTENTION" in proc.stdout
+
+
+def test_ordinary_failures_do_not_need_a_person():
+    stats = {
+        "finish_reason": "finished",
+        "requests": 50,
+        "gongkai/observations/document": 40,
+        "gongkai/issues/http-404": 1,
+        "gongkai/issues/http-500": 1,
+    }
+    assert judge(stats) is None
+
+
+def test_a_crawl_that_broke_off_needs_a_person():
+    assert judge({"finish_reason": "shutdown", "gongkai/observations/document": 3}) == (
+        "the crawl ended with reason 'shutdown'"
+    )
