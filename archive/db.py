@@ -270,6 +270,26 @@ GROUP BY r.id""",
     )
 
 
+@migrations()
+def m003_document_status(db: sqlite_utils.Database) -> None:
+    """Each document's status in each crawl (new, changed, unchanged, vanished, blocked)."""
+    db["document_status"].create(
+        {
+            "document_id": str,
+            "crawl_id": str,
+            "status": str,
+            "evidence": str,
+            "content_sha256": str,
+            "page_capture": str,
+        },
+        pk=("document_id", "crawl_id"),
+        foreign_keys=[("document_id", "documents"), ("crawl_id", "crawls")],
+    )
+    db["document_status"].create_index(["crawl_id", "status"], if_not_exists=True)
+    db["documents"].add_column("status", str)
+    db["documents"].add_column("gone_since_crawl", str)
+
+
 def open_db(path: Path) -> sqlite_utils.Database:
     """Open the derived database, applying any pending migrations."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -185,6 +185,16 @@ def add_night(conn: sqlite3.Connection, row: dict) -> None:
     )
 
 
+def document_urls(conn: sqlite3.Connection, portal: str) -> list[str]:
+    """Every URL ever observed as a document of this portal, in first-seen order."""
+    rows = conn.execute(
+        "SELECT url, min(rowid) FROM observations"
+        " WHERE portal = ? AND json_extract(data, '$.type') = 'document' GROUP BY url ORDER BY 2",
+        (portal,),
+    )
+    return [url for url, _ in rows]
+
+
 def first_capture_of(conn: sqlite3.Connection, payload_sha256: str) -> Capture | None:
     """The capture that holds the bytes of this payload, if it is archived already."""
     row = conn.execute(

@@ -32,6 +32,7 @@ from archive.index import Capture
 from archive.store import Archive
 from pipelines.classify import classify
 from pipelines.extract import EXTRACTOR_VERSION, extract
+from pipelines.history import content_hash, statuses, timeline
 from pipelines.load_reports import ReportDocument, ReportSource, load_reports
 from pipelines.searchtext import bigram_text
 
@@ -77,6 +78,7 @@ def extract_all(
         items = progress(documents) if progress else documents
         reports = [_load_document(archive, db, obs, listings, attachment_obs, summary) for obs in items]
         summary.reports = load_reports(db, [r for r in reports if r])
+        _load_history(archive, db, observations, summary)
         _rebuild_search(db)
         summary.failures = {
             r["code"]: r["n"]
@@ -265,6 +267,55 @@ def _load_document(
     if kind.doc_type != "annual_report":
         return None
     return ReportDocument(doc_id, _agency(db, obs["portal"]), title, kind.report_year, tuple(sources))
+
+
+def _load_history(archive: Archive, db, observations: list[dict], summary) -> None:
+    """Each document's status in each crawl (see `pipelines.history`)."""
+    order = {
+        r[0]: i for i, r in enumerate(archive.db.execute("SELECT crawl_id FROM crawls ORDER BY started_at"))
+    }
+    attachments = {
+        (o["crawl_id"], o["url"]): o["capture"] for o in observations if o["data"]["type"] == "attachment"
+    }
+
+    def content_of(obs: dict) -> str:
+        capture = index.get_capture(archive.db, obs["capture"]) if obs["capture"] else None
+        page = (
+            _extraction(archive, db, capture, obs["data"].get("main_selector"), summary) if capture else None
+        )
+        shas = []
+        for att in obs["data"].get("attachments", []):
+            att_capture = attachments.get((obs["crawl_id"], att["url"]))
+            found = index.get_capture(archive.db, att_capture) if att_capture else None
+            shas.append(found.payload_sha256 if found else "missing")
+        text = page.get("text") if page and not page.get("error_code") else None
+        return content_hash(text, capture.payload_sha256 if capture else None, shas)
+
+    for (portal, url), evidence in timeline(observations, order, content_of).items():
+        doc_id = stable_id(portal, url)
+        if not db["documents"].count_where("id = ?", [doc_id]):
+            continue  # a URL that never answered as a document (a 404 in a list) has no history
+        history = statuses(evidence)
+        contents = {crawl: (kind, content) for crawl, kind, content in evidence}
+        db["document_status"].upsert_all(
+            [
+                {
+                    "document_id": doc_id,
+                    "crawl_id": crawl,
+                    "status": status,
+                    "evidence": contents[crawl][0],
+                    "content_sha256": contents[crawl][1],
+                }
+                for crawl, status in history
+            ],
+            pk=("document_id", "crawl_id"),
+        )
+        gone_since = None
+        for crawl, status in history:
+            gone_since = (gone_since or crawl) if status == "vanished" else None
+        db["documents"].update(
+            doc_id, {"status": history[-1][1] if history else None, "gone_since_crawl": gone_since}
+        )
 
 
 def _agency(db, portal: str) -> str | None:

@@ -12,14 +12,18 @@ from urllib.parse import parse_qs, quote, unquote, urljoin, urlsplit
 
 import scrapy
 from parsel import Selector
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
+from archive import index
 from archive.charset import decode_html
 from archive.issues import Issue
 from crawler.extractors import Context, all_values, first_value, node_text
 
 FILE_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "zip", "rar")
+GONE_STATUSES = (404, 410)
 HANDLED_PAGINATION = ("none", "template", "query", "next_link", "jpage")
 # Hanweb keeps list records as HTML fragments in CDATA, in the page's XML island and in proxy answers.
 CDATA_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
@@ -36,7 +40,34 @@ class ColumnSpider(scrapy.Spider):
         self.portal = portal
         self.archive = archive
         self.resuming = resuming  # replay what the interrupted crawl already fetched
+        self._requested: set[str] = set()
+        self._rechecked = False
         self.allowed_domains = list(portal.scope.allowed_domains) + list(portal.scope.attachment_domains)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.recheck_known, signal=signals.spider_idle)
+        return spider
+
+    def recheck_known(self) -> None:
+        """When the lists are done, ask every earlier document URL that no list offered this time.
+
+        Lists show a moving window (portals.md §3.9): a document missing from a list is not evidence of
+        removal. Only its own URL can say it is gone (404, 410, a soft-404 page), so it is asked here.
+        """
+        if self._rechecked:
+            return
+        self._rechecked = True
+        known = index.document_urls(self.archive.db, self.portal.id)
+        pending = [url for url in known if url not in self._requested]
+        column = next((c for c in self.portal.columns if c.active), None)
+        for url in pending if column else []:
+            request = self._request(url, self.parse_detail, column=column, listing={})
+            request.meta["recheck"] = True
+            self.crawler.engine.crawl(request)
+        if pending and column:
+            raise DontCloseSpider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """The portal's description, then the first list page of every active column.
@@ -62,6 +93,9 @@ class ColumnSpider(scrapy.Spider):
 
     def parse_list(self, response, column, page: int):
         """One list page: a listing per item, a request per detail page or file, then the next pages."""
+        if self._challenge(response):
+            yield from self._blocked(response, "challenge page")
+            return
         page_sel, html = self._selector(response)
         items = self._items(column, page_sel, html)
         if not items:
@@ -245,7 +279,13 @@ class ColumnSpider(scrapy.Spider):
         if not _is_html(response):
             yield from self.parse_file(response, column, listing)
             return
+        if self._challenge(response):
+            yield from self._blocked(response, "challenge page")
+            return
         page_sel, html = self._selector(response)
+        if self._soft_404(page_sel, html):
+            yield _gone(response.url, "soft-404", response.meta.get("capture"))
+            return
         detail = column.detail or self.portal.detail
         main, main_selector = self._main(detail, page_sel)
         ctx = Context(node=page_sel, page=page_sel, url=response.url, html=html, list_item=listing, main=main)
@@ -368,6 +408,7 @@ class ColumnSpider(scrapy.Spider):
         plain HTTP); the URL as published is kept in the observation as ``requested_url``.
         """
         headers = {"Referer": referer} if referer else {}
+        self._requested.add(url)
         scheme = self.portal.fetch.scheme
         wire = urlsplit(url)._replace(scheme=scheme).geturl() if scheme in ("http", "https") else url
         return scrapy.Request(
@@ -396,8 +437,15 @@ class ColumnSpider(scrapy.Spider):
     def failed(self, failure):
         """Errback: a request that ended in an error status or exception after retries."""
         request = failure.request
-        if failure.check(HttpError):
+        if (
+            failure.check(HttpError)
+            and failure.value.response.status in self.portal.blocking.challenge_status
+        ):
+            yield from self._blocked(failure.value.response, "challenge status")
+        elif failure.check(HttpError):
             response = failure.value.response
+            if response.status in GONE_STATUSES and request.callback == self.parse_detail:
+                yield _gone(request.url, f"http-{response.status}", response.meta.get("capture"))
             self._issue(
                 f"http-{response.status}",
                 f"HTTP {response.status} for {request.url}",
@@ -421,6 +469,36 @@ class ColumnSpider(scrapy.Spider):
                 "download-error", f"{failure.type.__name__}: {failure.getErrorMessage()}", url=request.url
             )
 
+    def _blocked(self, response, why: str):
+        """A challenge page (瑞数 412, 加速乐 521, a JS cookie gate): blocked; never a document, nor gone."""
+        self._issue(
+            "blocked",
+            f"{why} {response.status} at {response.url}: the portal asks for a browser challenge",
+            url=response.url,
+            capture=response.meta.get("capture"),
+            fix="not solved by design; try later, from another network, or ask the portal's webmaster",
+        )
+        yield {
+            "type": "blocked",
+            "url": response.url,
+            "status": response.status,
+            "_capture": response.meta.get("capture"),
+        }
+
+    def _challenge(self, response) -> bool:
+        """A 200 page that is a challenge: small, and carrying a challenge marker."""
+        if len(response.body) > 20_000:
+            return False
+        head = response.body.decode("utf-8", "replace")
+        return any(marker in head for marker in self.portal.blocking.challenge_markers)
+
+    def _soft_404(self, page_sel: Selector, text: str) -> bool:
+        """A 200 page that says "not found"; a present main-content node overrides the markers (R11)."""
+        main = self.portal.blocking.main_selector
+        if main and page_sel.css(main):
+            return False
+        return any(marker in text for marker in self.portal.blocking.soft_404_markers)
+
     def _issue(
         self,
         code: str,
@@ -436,6 +514,11 @@ class ColumnSpider(scrapy.Spider):
         self.archive.record_issue(issue)
         self.crawler.stats.inc_value(f"gongkai/issues/{code}")
         self.logger.warning(str(issue))
+
+
+def _gone(url: str, evidence: str, capture: str | None) -> dict:
+    """The document's own URL says it is gone (404, 410, a soft-404 page): evidence for "vanished"."""
+    return {"type": "gone", "url": url, "evidence": evidence, "_capture": capture}
 
 
 def _portal_item(portal) -> dict:
