@@ -280,7 +280,6 @@ def m003_document_status(db: sqlite_utils.Database) -> None:
             "status": str,
             "evidence": str,
             "content_sha256": str,
-            "page_capture": str,
         },
         pk=("document_id", "crawl_id"),
         foreign_keys=[("document_id", "documents"), ("crawl_id", "crawls")],
