@@ -23,7 +23,6 @@ import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -93,43 +92,20 @@ def real_scores() -> list[Score]:
 
 
 def replica_scores() -> list[Score]:
-    """The replica portal's reports: page and attachment of each truth file."""
+    """The replica portal's reports: every rendering (page, PDF, DOCX) of each truth file."""
     scores = []
-    routes = _routes()
     for truth_path in sorted((REPLICA / "truth").glob("*.json")):
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
-        for role, url in truth.get("urls", {}).items():
-            if not url:
-                continue
+        for role, relative in truth.get("files", {}).items():
+            url = truth["urls"][role]
             name = f"replica {truth_path.stem} {role}"
-            path = _site_file(url, routes)
-            if path is None:
-                scores.append(Score(name, note=f"no file for {url}"))
-                continue
+            path = REPLICA / "site" / relative
             report = parse_report(extract(path.read_bytes(), url=url), title=truth.get("title"))
             result = score(name, report, truth["statistics"])
             if not report.tables_found:
                 result.note = "no tables (the report is in the attachment)"
             scores.append(result)
     return scores
-
-
-def _routes() -> dict[tuple[str, str], str]:
-    """(host, path) → file under site/, for URLs the replica answers from its route table."""
-    path = REPLICA / "site" / "routes.json"
-    if not path.exists():
-        return {}
-    routes = json.loads(path.read_text(encoding="utf-8")).get("routes", [])
-    return {(r["host"], r["path"]): r["file"] for r in routes if "file" in r and "host" in r}
-
-
-def _site_file(url: str, routes: dict[tuple[str, str], str]) -> Path | None:
-    """The file the replica serves for ``url``."""
-    parts = urlsplit(url)
-    path = unquote(parts.path)
-    relative = routes.get((parts.hostname, path)) or f"{parts.hostname}{path}"
-    candidate = REPLICA / "site" / relative
-    return candidate if candidate.is_file() else None
 
 
 def main(argv: list[str]) -> int:

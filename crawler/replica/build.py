@@ -4,9 +4,10 @@ Usage::
 
     python -m crawler.replica.build [--seeds /work/shared/seeds] [--spec /work/shared/spec]
 
-Steps: plan every document (plan.py) → invent each report's statistics (stats.py) → render
-pages, DOCX and PDF (pages.py, report.py, office.py; PDFs via headless LibreOffice) → write the
-files, the route table, one truth JSON per report and the manifest the tests read. The output
+Steps: plan every document (sites.py, plan.py) → invent each report's statistics, or take a
+seed report's hand-checked ones (stats.py) → render pages, DOCX and PDF (pages.py, hanweb.py,
+report.py, office.py; PDFs via headless LibreOffice) → write the files, the route table, one
+truth JSON per report and the manifest the tests read. The output
 is checked in; a rerun gives the same bytes (randomness is seeded; tool timestamps are fixed).
 """
 
@@ -18,14 +19,16 @@ import shutil
 import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import permutations
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from crawler.replica import filler, office, pages, plan, stats, texts
-from crawler.replica.manifest import manifest
-from crawler.replica.plan import AGENCIES, HOSTS, LIXIAN, PAGE_SIZE, Agency, Doc, path_of
+from crawler.replica import filler, hanweb, office, pages, plan, stats, texts
+from crawler.replica.manifest import FAULT_NOTES, manifest
+from crawler.replica.plan import DOWNLOAD_PATH, JPAGE_PROXY, PAGE_SIZE, Attachment, Doc, path_of, site_path
 from crawler.replica.report import Block, document_blocks, report_blocks
 from crawler.replica.serve import REPLICA_HOSTS, canonical_query
+from crawler.replica.sites import AGENCIES, HOSTS, Agency, Host, vocabulary
 
 HERE = Path(__file__).resolve().parent
 ERROR_500 = (
@@ -37,13 +40,10 @@ ERROR_404 = (
     '<!DOCTYPE html><html><head><meta charset="utf-8"><title>404</title></head>'
     "<body><h1>404 Not Found</h1><p>您访问的页面不存在或已被删除。</p></body></html>"
 )
-FAULT_NOTES = {
-    "http_404": "listed in the catalogue, but the detail URL answers 404",
-    "http_500": "listed in the catalogue, but the detail URL always answers 500 with an HTML error page",
-    "gbk_lying_header": 'GBK bytes, <meta charset="gbk">, header "text/html; charset=utf-8" (R14, R16)',
-    "corrupt_attachment": "a .pdf attachment whose bytes are a truncated PDF (no xref, no %%EOF)",
-    "duplicate_listing": "the same report page listed in the annual-report column and in the catalogue (R45)",
-}
+MISSING_DOWNLOAD = (
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>提示</title></head>'
+    "<body><p>对不起，您要下载的文件不存在或已被删除！</p></body></html>"
+)
 
 
 @dataclass
@@ -52,7 +52,9 @@ class Site:
 
     files: dict[str, bytes] = field(default_factory=dict)  # path under site/ → bytes
     routes: list[dict] = field(default_factory=list)
-    pdf_sources: dict[str, tuple[bytes, datetime]] = field(default_factory=dict)
+    pdf_sources: dict[str, tuple[bytes, datetime]] = field(default_factory=dict)  # doc key → DOCX, date
+    pdf_files: dict[str, str] = field(default_factory=dict)  # doc key → where its PDF goes
+    downloads: dict[str, dict[str, dict]] = field(default_factory=dict)  # host → servlet filename → entry
     truth: dict[str, dict] = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
 
@@ -64,7 +66,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--seeds", type=Path, default=Path("/work/shared/seeds"), help="folder of seed texts")
     parser.add_argument(
-        "--spec", type=Path, default=Path("/work/shared/spec"), help="folder of statistics.toml"
+        "--spec", type=Path, default=Path("/work/shared/spec"), help="statistics.toml, expected/*.toml"
     )
     args = parser.parse_args(argv)
     site = build(args.seeds, args.spec)
@@ -75,14 +77,14 @@ def main(argv: list[str] | None = None) -> None:
 
 def build(seeds: Path, spec_dir: Path) -> Site:
     """Render the whole replica in memory."""
-    assert {h.name for h in HOSTS} == set(REPLICA_HOSTS), "serve.REPLICA_HOSTS and plan.HOSTS disagree"
+    assert {h.name for h in HOSTS} == set(REPLICA_HOSTS), "serve.REPLICA_HOSTS and sites.HOSTS disagree"
     spec = tomllib.loads((spec_dir / "statistics.toml").read_text(encoding="utf-8"))
     docs = plan.plan_site()
     by_key = {doc.key: doc for doc in docs}
     figures = {
         agency.slug: stats.agency_statistics(
             spec,
-            [(p.year, p.version, p.profile) for p in agency.reports],
+            [(p.year, p.version, p.profile, seed_values(spec_dir, p.seed_report)) for p in agency.reports],
             agency.kind,
             f"replica-stats:{agency.slug}",
         )
@@ -95,13 +97,14 @@ def build(seeds: Path, spec_dir: Path) -> Site:
         if doc.report:
             site.truth[f"{doc.agency.slug}-{doc.report.year}"] = truth(doc, values)
     for key, pdf in office.to_pdf(site.pdf_sources).items():
-        doc = by_key[key]
-        site.files[site_path(doc.attachment_url)] = office.truncated_pdf(pdf) if doc.fault else pdf
+        site.files[site.pdf_files[key]] = office.truncated_pdf(pdf) if by_key[key].fault else pdf
     for agency in AGENCIES:
         for column in ("annual_report", "catalog"):
             add_column(site, agency, column, docs)
     for host in HOSTS:
         add_host_pages(site, host)
+        if host.family == "hanweb":
+            add_servlets(site, host)
     site.files["routes.json"] = dump({"about": ROUTES_ABOUT, "routes": site.routes})
     site.manifest = manifest(docs)
     return site
@@ -117,7 +120,7 @@ def blocks_of(doc: Doc, values: stats.Values | None, spec: dict, seeds: Path) ->
         return document_blocks(doc.title, filler.guide(agency), closing)
     if doc.kind in ("work_plan", "self_assessment"):
         seed = 1 if doc.kind == "work_plan" else 0
-        lines = texts.adapted(seeds, seed, when.year, plan.vocabulary(agency))
+        lines = texts.adapted(seeds, seed, when.year, vocabulary(agency))
         return document_blocks(
             doc.title, lines[1:] if seed == 1 else lines[2:-2], [] if seed == 1 else closing
         )
@@ -128,15 +131,15 @@ def blocks_of(doc: Doc, values: stats.Values | None, spec: dict, seeds: Path) ->
 
 
 def render(doc: Doc, site: Site, blocks: list[Block], by_key: dict[str, Doc]) -> None:
-    """Write one document's page, attachment and routes into the site."""
-    if doc.attachment_ext:
-        add_attachment(site, doc, blocks)
+    """Write one document's page, attachments and routes into the site."""
+    if doc.attachments:
+        add_attachments(site, doc, blocks)
     if doc.page_url is None:
         return
     if doc.fault in ("http_404", "http_500"):
         add_error_route(site, doc)
         return
-    column = doc.columns[0] if doc.columns else "annual_report"  # a 一图读懂 page sits under 年报
+    column = doc.home_column
     related = by_key.get(doc.related_key) if doc.related_key else None
     charset = "gbk" if doc.fault == "gbk_lying_header" else "utf-8"
     html = pages.detail_page(doc, body_html(site, doc, blocks), column, related, charset)
@@ -174,7 +177,7 @@ def page_headers(doc: Doc) -> dict[str, str] | None:
     """Header overrides of a page: the GBK page's lying charset, the Ankang guides' missing one."""
     if doc.fault == "gbk_lying_header":
         return {"Content-Type": "text/html; charset=utf-8"}
-    if doc.kind == "guide" and doc.agency.host is not LIXIAN:
+    if doc.kind == "guide" and doc.agency.host.family == "ankang-node":
         return {"Content-Type": "text/html"}
     return None
 
@@ -189,52 +192,57 @@ def add_error_route(site: Site, doc: Doc) -> None:
     )
 
 
-def add_attachment(site: Site, doc: Doc, blocks: list[Block]) -> None:
-    """Queue a DOCX for PDF conversion, or store it; on the public/column host, serve as a download."""
+def add_attachments(site: Site, doc: Doc, blocks: list[Block]) -> None:
+    """Store a document's DOCX and queue its PDF; add the routes its family serves files by.
+
+    A report's files hold the report (form e: the same DOCX, and the PDF made from it); other
+    documents' files are a title page. public/column files download as octet-stream with an
+    RFC 5987 name; Hanweb files come from the download servlet (``add_servlets``).
+    """
     title = "报名汇总表" if doc.fault == "corrupt_attachment" else doc.title
     data = office.docx_bytes(
         blocks if doc.kind == "report" else [("title", title)], doc.agency.name, doc.published
     )
-    if doc.attachment_ext == "pdf":
-        site.pdf_sources[doc.key] = (data, doc.published)
-    else:
-        site.files[site_path(doc.attachment_url)] = data
-    if doc.agency.host is LIXIAN:
-        disposition = f"attachment; filename*=UTF-8''{quote(doc.attachment_name)}"
-        site.routes.append(
-            route(
-                doc.attachment_url,
-                file=site_path(doc.attachment_url),
-                note="download",
-                headers={"Content-Type": "application/octet-stream", "Content-Disposition": disposition},
-            )
-        )
-    elif doc.fault:
-        site.routes.append(
-            route(
-                doc.attachment_url,
-                file=site_path(doc.attachment_url),
-                fault=doc.fault,
-                note=FAULT_NOTES[doc.fault],
-            )
-        )
+    family = doc.agency.host.family
+    for file in doc.attachments:
+        if file.ext == "pdf":
+            site.pdf_sources[doc.key], site.pdf_files[doc.key] = (data, doc.published), file.file
+        else:
+            site.files[file.file] = data
+        if family == "public-column":
+            disposition = f"attachment; filename*=UTF-8''{quote(file.name)}"
+            headers = {"Content-Type": "application/octet-stream", "Content-Disposition": disposition}
+            site.routes.append(route(file.url, file=file.file, note="download", headers=headers))
+        elif family == "hanweb":
+            site.downloads.setdefault(doc.agency.host.name, {})[file.file.rsplit("/", 1)[1]] = download(file)
+        elif doc.fault:
+            site.routes.append(route(file.url, file=file.file, fault=doc.fault, note=FAULT_NOTES[doc.fault]))
+
+
+def download(file: Attachment) -> dict:
+    """The download servlet's entry for one stored file: its body and headers (R35)."""
+    headers, encoding = hanweb.download_disposition(file.name, file.disposition or "none")
+    entry = {"file": file.file, "headers": headers, "disposition": file.disposition}
+    return entry | ({"header_encoding": {"Content-Disposition": encoding}} if encoding else {})
 
 
 def add_column(site: Site, agency: Agency, column: str, docs: list[Doc]) -> None:
-    """Write every list page of one column (newest first, 15 per page)."""
+    """Write every list page of one column (newest first, 15 per page), or its Hanweb records."""
     listed = sorted(
         (d for d in docs if d.agency is agency and column in d.columns),
         key=lambda d: (d.published, d.number),
         reverse=True,
     )
+    if agency.host.family == "hanweb":
+        add_jpage_column(site, agency, column, listed)
+        return
     pages_total = max(1, -(-len(listed) // PAGE_SIZE))
     for number in range(1, pages_total + 1):
         chunk = listed[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
         html = pages.list_page(agency, column, chunk, number, pages_total).encode()
         url = pages.column_url(agency, column, number)
-        if agency.host is LIXIAN:
-            ident = agency.annual_column if column == "annual_report" else agency.catalog_column
-            body_file = f"_routes/{agency.host.name}/column/{ident}/{number}.html"
+        if agency.host.family == "public-column":
+            body_file = f"_routes/{agency.host.name}/column/{agency.column_id(column)}/{number}.html"
             site.files[body_file] = html
             site.routes.append(
                 route(url, file=body_file, note=f"{agency.name} {pages.COLUMN_NAMES[column]} p{number}")
@@ -247,11 +255,73 @@ def add_column(site: Site, agency: Agency, column: str, docs: list[Doc]) -> None
             site.files[site_path(url)] = html
 
 
-def add_host_pages(site: Site, host: plan.Host) -> None:
+def add_jpage_column(site: Site, agency: Agency, column: str, listed: list[Doc]) -> None:
+    """A Hanweb column: the page with its first 15 records, and the proxy route holding them all."""
+    records = [hanweb.record(doc) for doc in listed]
+    site.files[site_path(pages.column_url(agency, column))] = pages.hanweb_column_page(
+        agency, column, records
+    ).encode()
+    site.files[jpage_records_file(agency, column)] = dump(records)
+    note = f"{agency.name} {pages.COLUMN_NAMES[column]}: {len(records)} records"
+    site.routes.append(jpage_route(agency, column, agency, column, note=note))
+
+
+def jpage_route(agency: Agency, column: str, unit_agency: Agency, unit_column: str, **fields: object) -> dict:
+    """A data-proxy route: webid, the column id of one column and the unitid of one (maybe another).
+
+    The unit decides what comes back: the records of the column the unitid belongs to.
+    """
+    form = hanweb.proxy_form(agency, column)
+    return route(
+        f"http://{agency.host.name}{JPAGE_PROXY}",
+        kind="jpage",
+        method="POST",
+        form={k: form[k] for k in ("webid", "columnid")} | {"unitid": unit_agency.unit_id(unit_column)},
+        records=jpage_records_file(unit_agency, unit_column),
+        **fields,
+    )
+
+
+def jpage_records_file(agency: Agency, column: str) -> str:
+    """Where one Hanweb column's list records are kept, under site/."""
+    return f"_routes/{agency.host.name}/jpage/{agency.column_id(column)}.json"
+
+
+def add_servlets(site: Site, host: Host) -> None:
+    """Hanweb's download servlet, and the data proxy's answers to a column id with another unit's id."""
+    site.files[f"_routes/{host.name}/download-missing.html"] = MISSING_DOWNLOAD.encode()
+    site.routes.append(
+        route(
+            f"http://{host.name}{DOWNLOAD_PATH}",
+            kind="download",
+            param="filename",
+            files=dict(sorted(site.downloads.get(host.name, {}).items())),
+            missing={"file": f"_routes/{host.name}/download-missing.html", "quirk": "missing_file"},
+            note="files by their storage name; showname is only what the link says",
+        )
+    )
+    columns = [(a, c) for a in AGENCIES if a.host is host for c in ("annual_report", "catalog")]
+    for (agency, column), (other, other_column) in permutations(columns, 2):
+        note = (
+            f"{agency.name} {pages.COLUMN_NAMES[column]} asked with the unitid of {other.name} "
+            + (pages.COLUMN_NAMES[other_column])
+        )
+        fault = "jpage_wrong_unitid"
+        site.routes.append(jpage_route(agency, column, other, other_column, fault=fault, note=note))
+
+
+DISCLOSURE_INDEX = {
+    "public-column": "zwgk/index.html",
+    "ankang-node": "Node-9001.html",
+    "hanweb": "col/col1229000002/index.html",
+}
+
+
+def add_host_pages(site: Site, host: Host) -> None:
     """Homepage (also the disclosure index), robots.txt and the stylesheet of a host."""
     home = pages.home_page(host, [a for a in AGENCIES if a.host is host]).encode()
     site.files[f"{host.name}/index.html"] = home
-    site.files[f"{host.name}/{'zwgk/index.html' if host is LIXIAN else 'Node-9001.html'}"] = home
+    site.files[f"{host.name}/{DISCLOSURE_INDEX[host.family]}"] = home
     site.files[f"{host.name}/robots.txt"] = b"User-agent: *\nAllow: /\n"
     site.files[f"{host.name}/static/style.css"] = pages.STYLE.encode()
 
@@ -265,23 +335,37 @@ def route(url: str, **fields: object) -> dict:
     return entry | {key: value for key, value in fields.items() if value is not None}
 
 
-def site_path(url: str) -> str:
-    """Where a plain file for ``url`` lives under site/."""
-    return f"{urlsplit(url).hostname}{path_of(url)}"
+def seed_values(spec_dir: Path, seed: str | None) -> stats.Values | None:
+    """The hand-checked values of a seed report (``expected/<seed>.toml``), blanks as None."""
+    if seed is None:
+        return None
+    expected = tomllib.loads((spec_dir / "expected" / f"{seed}.toml").read_text(encoding="utf-8"))
+    return expected["values"] | dict.fromkeys(expected["blank"]["keys"])
 
 
 def truth(doc: Doc, values: stats.Values) -> dict:
-    """Ground truth of one report: identity, where it is, its form and every statistic."""
+    """Ground truth of one report: identity, where each rendering is, its form and every statistic.
+
+    ``urls`` names each rendering by role (page, pdf, docx); ``files`` says where the replica
+    keeps its bytes under crawler/replica/site/ (the download servlet's URLs share one path).
+    """
+    report = doc.report
+    urls = {"page": doc.page_url} if doc.page_url else {}
+    urls |= {file.ext: file.url for file in doc.attachments}
+    files = {"page": site_path(doc.page_url)} if doc.page_url else {}
+    files |= {file.ext: file.file for file in doc.attachments}
     return {
         "agency": doc.agency.name,
         "portal": doc.agency.portal_id,
-        "year": doc.report.year,
-        "format_version": doc.report.version,
+        "year": report.year,
+        "format_version": report.version,
         "title": doc.title,
         "published": f"{doc.published:%Y-%m-%d}",
-        "urls": {"page": doc.page_url, "attachment": doc.attachment_url},
-        "form": doc.report.form,
-        "profile": doc.report.profile,
+        "urls": urls,
+        "files": files,
+        "form": report.form,
+        "profile": report.profile,
+        **({"seed": report.seed_report} if report.seed_report else {}),
         "statistics": values,
     }
 
@@ -319,7 +403,12 @@ IMAGE_BANDS = [
 ROUTES_ABOUT = (
     "Requests the replica answers from this table rather than from a plain file under site/<host>/: "
     "keyed by host, percent-decoded path and query with parameters sorted. 'file' is the body under "
-    "site/; 'status' defaults to 200; 'headers' override the Content-Type guessed from the extension. "
+    "site/; 'status' defaults to 200; 'headers' override the Content-Type guessed from the extension; "
+    "'header_encoding' sends a header's value in that encoding (raw bytes, not RFC 2047). "
+    "Routes with a 'kind' are keyed by host and path only and answer from the request's parameters: "
+    "'jpage' (POST only) matches the form fields in 'form' and answers the records 'startrecord' to "
+    "'endrecord' of the JSON list in 'records' as a Hanweb <datastore>; no match gives an empty "
+    "recordset. 'download' serves files[<the 'param' query value>], else 'missing'. "
     "'fault' marks a deliberate fault (see crawler/replica/README.md); 'quirk' a real-portal oddity."
 )
 

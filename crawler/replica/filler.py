@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from crawler.replica.plan import Agency, Doc
+    from crawler.replica.plan import Doc
+    from crawler.replica.sites import Agency
 
 # (title template, topic used in the body) per agency kind; {y} is a year, {short} the agency
 NOTICES = {
@@ -86,6 +87,20 @@ TOWNS = {
         "双河口镇",
         "观音河镇",
     ),
+    "www.yueqing.replica.test": (
+        "乐成街道",
+        "城南街道",
+        "盐盆街道",
+        "柳市镇",
+        "北白象镇",
+        "虹桥镇",
+        "淡溪镇",
+        "清江镇",
+        "芙蓉镇",
+        "大荆镇",
+        "雁荡镇",
+        "南塘镇",
+    ),
 }
 
 FAULT_TITLES = {
@@ -137,6 +152,7 @@ def body(doc: Doc) -> tuple[list[str], list[str]]:
     """Paragraphs of an ordinary item, and its closing lines (signature, date)."""
     rng = random.Random(f"replica-body:{doc.key}")
     words, topic, when = doc.agency.words, topic_of(doc), doc.published
+    seat = doc.agency.host.seat
     closing = [doc.agency.name, f"{when.year}年{when.month}月{when.day}日"]
     if doc.kind == "notice":
         points = [
@@ -144,7 +160,7 @@ def body(doc: Doc) -> tuple[list[str], list[str]]:
         ]
         return [
             f"{words['units']}、机关各股室：",
-            f"为切实做好{topic}工作，根据县委、县政府工作部署，结合工作实际，现就有关事项通知如下。",
+            f"为切实做好{topic}工作，根据{seat}委、{seat}政府工作部署，结合工作实际，现就有关事项通知如下。",
             *(
                 f"{_NUMERALS[n]}、"
                 + p.format(topic=topic, short=words["short"], phone=words["phone"], month=when.month % 12 + 1)
@@ -161,19 +177,19 @@ def body(doc: Doc) -> tuple[list[str], list[str]]:
     return [
         f"{closing[1]}，{words['short']}组织开展{topic}。{rng.choice(_NEWS_OPEN)}",
         rng.choice(_NEWS_MIDDLE).format(topic=topic, head=words["head"]),
-        rng.choice(_NEWS_CLOSE),
+        rng.choice(_NEWS_CLOSE).format(seat=seat),
     ], []
 
 
 def honours_body(doc: Doc) -> tuple[list[str], list[str]]:
     """Body of the GBK page: a commendation naming people with GBK-only characters."""
-    agency, when = doc.agency, doc.published
+    agency, when, seat = doc.agency, doc.published, doc.agency.host.seat
     return [
         f"{agency.words['units']}、机关各股室：",
-        f"{when.year - 1}年，{agency.words['we']}广大干部职工认真贯彻落实县委、县政府决策部署，"
+        f"{when.year - 1}年，{agency.words['we']}广大干部职工认真贯彻落实{seat}委、{seat}政府决策部署，"
         "涌现出一批先进集体和先进个人。",
         f"经研究，决定授予{'、'.join(HONOURED)}等同志“{when.year - 1}年度先进个人”称号，予以通报表彰。",
-        "希望受到表彰的同志珍惜荣誉、再接再厉，全体干部职工以先进为榜样，为全县经济社会发展作出新的贡献。",
+        f"希望受到表彰的同志珍惜荣誉、再接再厉，全体干部职工以先进为榜样，为全{seat}经济社会发展作出新的贡献。",
     ], [agency.name, f"{when.year}年{when.month}月{when.day}日"]
 
 
@@ -222,5 +238,5 @@ _NEWS_MIDDLE = (
 )
 _NEWS_CLOSE = (
     "下一步，将持续巩固工作成效，推动各项工作再上新台阶。",
-    "大家纷纷表示，将以此次活动为契机，立足岗位、担当作为，为全县高质量发展贡献力量。",
+    "大家纷纷表示，将以此次活动为契机，立足岗位、担当作为，为全{seat}高质量发展贡献力量。",
 )

@@ -1,11 +1,12 @@
-"""HTML of the two replica portals: family markup from portals.md §4 (C and E) plus page chrome.
+"""HTML of the replica portals: family markup from portals.md §4 (C, E; B in hanweb.py) and chrome.
 
 Family C ("public/column", 澧县): lists ``ul.xxgk_nav_list > li`` with ``pageCount:N,`` in a
 script; details with ``table.table_suoyin`` twice (desktop and mobile), ``h1.newstitle`` and
 ``div.j-fontContent``. Family E (Ankang Node/Content, 汉阴): lists ``ul.newlist > li`` with a
 ``div.page`` pager whose last link (尾页) names the last page; details with an ``索引号: …`` block,
-``h1`` and ``div.xqCent``. Both carry the standard head meta tags and the navigation-heavy chrome
-of real portals (department menus, footer with 网站标识码/ICP, off-site links).
+``h1`` and ``div.xqCent``. Family B (Hanweb, 乐清): see hanweb.py. All carry the standard head meta
+tags and the navigation-heavy chrome of real portals (department menus, footer with
+网站标识码/ICP, off-site links).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from __future__ import annotations
 from datetime import timedelta
 from html import escape
 
-from crawler.replica.plan import LIXIAN, Agency, Doc, Host, path_of
+from crawler.replica import hanweb
+from crawler.replica.plan import Doc, path_of
 from crawler.replica.report import Block
+from crawler.replica.sites import Agency, Host
 from crawler.replica.tables import Grid, placed
 
 COLUMN_NAMES = {"annual_report": "政府信息公开年报", "catalog": "法定主动公开内容"}
@@ -69,6 +72,7 @@ NAV = ("首页", "政务公开", "政务服务", "互动交流", "数据开放",
 OFFSITE = {
     "湖南省": ("http://www.gov.cn/", "http://www.hunan.gov.cn/", "http://www.changde.gov.cn/"),
     "陕西省": ("http://www.gov.cn/", "http://www.shaanxi.gov.cn/", "http://www.ankang.gov.cn/"),
+    "浙江省": ("http://www.gov.cn/", "http://www.zj.gov.cn/", "http://www.wenzhou.gov.cn/"),
 }
 
 
@@ -133,14 +137,20 @@ def header(host: Host) -> str:
 
 def _department_url(host: Host, index: int) -> str:
     """Another body's disclosure column (not part of the replica: answers 404)."""
-    if host is LIXIAN:
+    if host.family == "public-column":
         return f"/zwgk/public/column/{int(host.organ_id) + 11 + index}?type=4&action=list&nav=3"
+    if host.family == "hanweb":
+        return f"/col/col{1229000100 + index}/index.html"
     return f"/Node-{8800 + index}.html"
 
 
 def _nav_url(host: Host, index: int) -> str:
-    """Main-menu target (top-level channels are not part of the replica)."""
-    return f"/zwgk/index.html#nav{index}" if host is LIXIAN else f"/Node-{8700 + index}.html"
+    """Main-menu target (top-level channels are not part of the replica, but 政务公开 is its index)."""
+    if host.family == "public-column":
+        return f"/zwgk/index.html#nav{index}"
+    if host.family == "hanweb":
+        return f"/col/col{1229000001 + index}/index.html"
+    return f"/Node-{8700 + index}.html"
 
 
 def footer(host: Host) -> str:
@@ -203,35 +213,47 @@ def table_html(grid: Grid) -> str:
 
 
 def attachment_html(doc: Doc) -> str:
-    """The 附件 line under a body (raw Chinese hrefs on Ankang, as published there)."""
-    if not doc.attachment_url:
-        return ""
-    href, name = escape(path_of(doc.attachment_url)), escape(doc.attachment_name or "")
-    if doc.agency.host is LIXIAN:
-        return f'<p>附件：<a href="{href}" target="_blank" title="{name}">{name}</a></p>'
-    return f'<p><a href="{href}">附件：{name}</a></p>'
+    """The 附件 lines under a body (raw Chinese hrefs on Ankang, the servlet on Hanweb, as published)."""
+    if doc.agency.host.family == "hanweb":
+        return hanweb.attachment_html(doc)
+    lines = []
+    for file in doc.attachments:
+        href, name = escape(path_of(file.url)), escape(file.name)
+        if doc.agency.host.family == "public-column":
+            lines.append(f'<p>附件：<a href="{href}" target="_blank" title="{name}">{name}</a></p>')
+        else:
+            lines.append(f'<p><a href="{href}">附件：{name}</a></p>')
+    return "\n".join(lines)
 
 
 def column_url(agency: Agency, column: str, page_number: int = 1) -> str:
-    """Absolute URL of one list page of an agency's column."""
-    host = agency.host
-    ident = agency.annual_column if column == "annual_report" else agency.catalog_column
-    if host is LIXIAN:
+    """Absolute URL of one list page of an agency's column.
+
+    On Hanweb only page 1 is a page of its own: ``?uid=&pageNum=`` is read by the browser's
+    jpage script, and the server answers every such URL with page 1.
+    """
+    host, ident = agency.host, agency.column_id(column)
+    if host.family == "public-column":
         return (
             f"http://{host.name}/zwgk/public/column/{host.organ_id}?type=4&action=list&nav=3"
             f"&catId={ident}&pageIndex={page_number}"
         )
+    if host.family == "hanweb":
+        page_query = "" if page_number == 1 else f"?uid={agency.unit_id(column)}&pageNum={page_number}"
+        return f"http://{host.name}/col/col{ident}/index.html{page_query}"
     suffix = "" if page_number == 1 else f"_{page_number}"
     return f"http://{host.name}/Node-{ident}{suffix}.html"
 
 
 def detail_page(doc: Doc, body: str, column: str, related: Doc | None, charset: str = "utf-8") -> str:
     """A document page in its family's markup."""
-    name = COLUMN_NAMES[column]
-    if doc.agency.host is LIXIAN:
-        content = _public_column_detail(doc, body, name, column_url(doc.agency, column))
+    name, list_url = COLUMN_NAMES[column], column_url(doc.agency, column)
+    if doc.agency.host.family == "public-column":
+        content = _public_column_detail(doc, body, name, list_url)
+    elif doc.agency.host.family == "hanweb":
+        content = hanweb.detail_content(doc, body, name, list_url)
     else:
-        content = _ankang_detail(doc, body, name, column_url(doc.agency, column), related)
+        content = _ankang_detail(doc, body, name, list_url, related)
     return page(
         doc.agency.host, f"{doc.title}-{doc.agency.host.site}", report_meta(doc, name), content, charset
     )
@@ -307,12 +329,27 @@ def _ankang_detail(doc: Doc, body: str, column: str, list_url: str, related: Doc
 
 def list_page(agency: Agency, column: str, docs: list[Doc], page_number: int, pages: int) -> str:
     """One page of a column list in the agency's family markup."""
-    name = COLUMN_NAMES[column]
-    meta = {"ColumnName": name, "ColumnType": name}
-    if agency.host is LIXIAN:
+    if agency.host.family == "public-column":
         content = _public_column_list(agency, column, docs, page_number, pages)
     else:
         content = _ankang_list(agency, column, docs, page_number, pages)
+    return column_page(agency, column, content)
+
+
+def hanweb_column_page(agency: Agency, column: str, records: list[str]) -> str:
+    """A Hanweb column page: the first page of ``records`` in its XML island, the jpage script."""
+    links = "".join(
+        f'<li><a href="{escape(path_of(column_url(agency, key)))}">{label}</a></li>'
+        for key, label in COLUMN_NAMES.items()
+    )
+    content = hanweb.column_content(agency, column, COLUMN_NAMES[column], records, links)
+    return column_page(agency, column, content)
+
+
+def column_page(agency: Agency, column: str, content: str) -> str:
+    """A whole list page around a family's list content."""
+    name = COLUMN_NAMES[column]
+    meta = {"ColumnName": name, "ColumnType": name}
     return page(agency.host, f"{name}-{agency.name}-{agency.host.site}", meta, content)
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from crawler.replica import tables, texts
-from crawler.replica.plan import Doc, vocabulary
+from crawler.replica.plan import Doc
+from crawler.replica.sites import vocabulary
 from crawler.replica.stats import Values
 
 Block = tuple[str, object]  # ("title" | "heading" | "para" | "closing", str) or ("table", Grid)
@@ -24,10 +25,18 @@ SECTIONS = {
 
 
 def report_blocks(doc: Doc, values: Values, spec: dict, seeds: Path) -> list[Block]:
-    """Title, preamble, sections 一–六 with tables 二–四, and the signature."""
+    """Title, preamble, sections 一–六 with tables 二–四, and the signature.
+
+    A seed report keeps its seed's text as it stands; any other report adapts a seed's text to
+    its agency and year.
+    """
     plan = doc.report
     assert plan is not None, doc.key
-    narrative = texts.report_sections(texts.adapted(seeds, plan.seed, plan.year, vocabulary(doc.agency)))
+    if plan.seed_report:
+        lines = texts.paragraphs(texts.read_seed(seeds, plan.seed))
+    else:
+        lines = texts.adapted(seeds, plan.seed, plan.year, vocabulary(doc.agency))
+    narrative = texts.report_sections(lines)
     blocks: list[Block] = [("title", doc.title), *(("para", p) for p in narrative["preamble"])]
     tables_by_section = {
         "二": tables.table_two(spec, plan.version, values),
@@ -40,9 +49,11 @@ def report_blocks(doc: Doc, values: Values, spec: dict, seeds: Path) -> list[Blo
             blocks.append(("table", tables_by_section[number]))
         else:
             blocks.extend(("para", p) for p in narrative[number])
+    if plan.signature is not None:
+        return blocks + [("closing", line) for line in plan.signature]
     signed = doc.published.date().replace(day=max(doc.published.day - 2, 1))
-    blocks += [("closing", doc.agency.name), ("closing", f"{signed.year}年{signed.month}月{signed.day}日")]
-    return blocks
+    date = f"{signed.year}年{signed.month}月{signed.day}日"
+    return blocks + [("closing", doc.agency.name), ("closing", date)]
 
 
 def document_blocks(title: str, paragraphs: list[str], closing: list[str]) -> list[Block]:

@@ -6,13 +6,17 @@ are dispatched on the ``Host`` header instead, so ``curl -H 'Host: www.hanyin.re
 
 What is served, in order of precedence:
 
-1. a route from ``site/routes.json`` keyed by (host, decoded path, canonical query): list pages
-   with query strings, fixed statuses (404, 500), overridden headers, bodies from ``site/_routes``;
-2. a plain file under ``site/<host>/`` (``index.html`` for a directory), typed by extension;
-3. otherwise 404; an unknown host gets 502.
+1. a route of a kind from ``site/routes.json``, keyed by (host, decoded path) and answered from
+   the request's parameters: ``jpage``, the Hanweb data proxy (POST only; the form's webid,
+   columnid and unitid choose a column's records, ``startrecord``..``endrecord`` the window), and
+   ``download``, the Hanweb download servlet (the ``filename`` parameter chooses the file);
+2. a route keyed by (host, decoded path, canonical query): list pages with query strings, fixed
+   statuses (404, 500), overridden headers, bodies from ``site/_routes``;
+3. a plain file under ``site/<host>/`` (``index.html`` for a directory), typed by extension;
+4. otherwise 404; an unknown host gets 502.
 
-Every request is logged as one JSON line (time, host, path, method, status, bytes) to
-``--log`` so tests can assert politeness. Usage::
+A POST elsewhere is answered as a GET. Every request is logged as one JSON line (time, host,
+path, method, status, bytes) to ``--log`` so tests can assert politeness. Usage::
 
     python -m crawler.replica.serve [--port 0] [--log FILE]
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import subprocess
 import sys
 import tempfile
@@ -35,7 +40,7 @@ from urllib.parse import parse_qsl, unquote_to_bytes, urlencode, urlsplit
 
 SITE = Path(__file__).resolve().parent / "site"
 REPO_ROOT = Path(__file__).resolve().parents[2]
-REPLICA_HOSTS = ("www.li-xian.replica.test", "www.hanyin.replica.test")
+REPLICA_HOSTS = ("www.li-xian.replica.test", "www.hanyin.replica.test", "www.yueqing.replica.test")
 BANNER = "gongkai replica serving "
 
 CONTENT_TYPES = {
@@ -96,10 +101,24 @@ def decode_path(raw: str) -> str | None:
         return None
 
 
-def load_routes(site: Path = SITE) -> dict[tuple[str, str, str], dict]:
-    """Read ``routes.json`` into a lookup keyed by (host, path, canonical query)."""
+@dataclass(frozen=True)
+class Routes:
+    """``routes.json`` as lookups: plain routes by (host, path, query), kinds by (host, path)."""
+
+    exact: dict[tuple[str, str, str], dict]
+    kinds: dict[tuple[str, str], list[dict]]
+
+
+def load_routes(site: Path = SITE) -> Routes:
+    """Read ``routes.json`` into its two lookups."""
     table = json.loads((site / "routes.json").read_text(encoding="utf-8"))
-    return {(r["host"], r["path"], canonical_query(r.get("query", ""))): r for r in table["routes"]}
+    exact, kinds = {}, {}
+    for r in table["routes"]:
+        if "kind" in r:
+            kinds.setdefault((r["host"], r["path"]), []).append(r)
+        else:
+            exact[(r["host"], r["path"], canonical_query(r.get("query", "")))] = r
+    return Routes(exact, kinds)
 
 
 def content_type(path: Path) -> str:
@@ -113,7 +132,43 @@ def route_response(route: dict, site: Path = SITE) -> Response:
     body = body_file.read_bytes() if body_file else b""
     headers = {"Content-Type": content_type(body_file)} if body_file else {}
     headers.update(route.get("headers", {}))
+    for name, encoding in route.get("header_encoding", {}).items():
+        # http.server writes header values as latin-1: this sends the value's raw bytes in ``encoding``
+        headers[name] = headers[name].encode(encoding).decode("latin-1")
     return Response(route.get("status", 200), body, headers)
+
+
+def kind_response(routes: list[dict], method: str, params: dict[str, str], site: Path = SITE) -> Response:
+    """Answer a servlet route (all ``routes`` share one host and path, and so one kind)."""
+    kind = routes[0]["kind"]
+    if kind == "download":
+        route = routes[0]
+        return route_response(route["files"].get(params.get(route["param"], ""), route["missing"]), site)
+    if method != "POST":  # the data proxy only takes its form in a POST body
+        return Response(405, b"", {"Allow": "POST", "Content-Type": "text/plain; charset=utf-8"})
+    chosen = next((r for r in routes if all(params.get(k) == v for k, v in r["form"].items())), None)
+    records = json.loads((site / chosen["records"]).read_text(encoding="utf-8")) if chosen else []
+    return Response(200, datastore(records, params).encode(), {"Content-Type": "text/xml;charset=UTF-8"})
+
+
+def datastore(records: list[str], params: dict[str, str]) -> str:
+    """Hanweb's data-proxy answer: the total, the page count, and records startrecord..endrecord."""
+    per_page = _number(params.get("perpage"), 15)
+    start = _number(params.get("startrecord"), 1)
+    end = _number(params.get("endrecord"), start + per_page - 1)
+    window = records[start - 1 : max(end, start - 1)]
+    rows = "".join(f"<record><![CDATA[{record}]]></record>\n" for record in window)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<datastore><totalrecord>{len(records)}</totalrecord>"
+        f"<totalpage>{math.ceil(len(records) / per_page)}</totalpage>\n"
+        f"<recordset>\n{rows}</recordset></datastore>\n"
+    )
+
+
+def _number(text: str | None, default: int) -> int:
+    """A positive integer request parameter, or ``default``."""
+    return int(text) if text and text.isdigit() and int(text) > 0 else default
 
 
 def static_response(host: str, path: str, site: Path = SITE) -> Response | None:
@@ -129,14 +184,29 @@ def static_response(host: str, path: str, site: Path = SITE) -> Response | None:
     return Response(200, target.read_bytes(), {"Content-Type": content_type(target)}) if found else None
 
 
-def respond(host: str, raw_path: str, query: str, routes: dict, site: Path = SITE) -> Response:
-    """Dispatch one request to a route, a static file, a 404 or (unknown host) a 502."""
+def respond(
+    host: str,
+    raw_path: str,
+    query: str,
+    routes: Routes,
+    site: Path = SITE,
+    method: str = "GET",
+    form: str = "",
+) -> Response:
+    """Dispatch one request to a servlet, a route, a static file, a 404 or (unknown host) a 502.
+
+    ``form`` is a POST body (application/x-www-form-urlencoded); its fields join the query's, as
+    a JSP's request parameters do.
+    """
     if host not in REPLICA_HOSTS:
         text = f"gongkai replica: unknown host {host!r}; serves {', '.join(REPLICA_HOSTS)}\n"
         return Response(502, text.encode(), {"Content-Type": "text/plain; charset=utf-8"})
     path = decode_path(raw_path)
+    if path is not None and (host, path) in routes.kinds:
+        params = {**dict(parse_qsl(query, keep_blank_values=True)), **dict(parse_qsl(form))}
+        return kind_response(routes.kinds[(host, path)], method, params, site)
     if path is not None:
-        route = routes.get((host, path, canonical_query(query)))
+        route = routes.exact.get((host, path, canonical_query(query)))
         if route:
             return route_response(route, site)
         found = static_response(host, path, site)
@@ -164,10 +234,14 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:  # noqa: N802
         self._answer(send_body=False)
 
-    def _answer(self, send_body: bool) -> None:
+    def do_POST(self) -> None:  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        self._answer(send_body=True, form=self.rfile.read(length).decode("latin-1"))
+
+    def _answer(self, send_body: bool, form: str = "") -> None:
         started = time.time()
         host, path, query = split_target(self.path, self.headers.get("Host"))
-        response = respond(host, path, query, self.server.routes)
+        response = respond(host, path, query, self.server.routes, method=self.command, form=form)
         # Logged before answering: once a client has its response, the log already holds the request.
         shown = (decode_path(path) or path) + (f"?{query}" if query else "")
         log_request(

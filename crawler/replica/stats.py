@@ -11,7 +11,8 @@ Three profiles:
   column is always detectable. Leaves come from one shared drawer of unused numbers; sums can
   still collide, so the report is redrawn until every cell is unique;
 - ``small``: what a county body really prints: small numbers, many zeros, one or two blank cells;
-- ``zero``: the all-zero report of seed 002, with its two blank 表二 cells.
+- ``seed``: a seed report's hand-checked values (``spec/expected/<seed>.toml``), taken as they
+  are; the report before it carries forward exactly what the seed says it carried over.
 
 A blank cell is ``None`` and only ever replaces a zero, so checks that read blanks as 0 hold.
 """
@@ -54,17 +55,35 @@ def application_rows(spec: dict, version: str) -> list[str]:
     return list(dict.fromkeys(rows))
 
 
-def agency_statistics(
-    spec: dict, plans: list[tuple[int, str, str]], agency_kind: str, seed: str
-) -> dict[int, Values]:
-    """Statistics for one agency's reports, given (year, version, profile) in year order."""
+Plan = tuple[int, str, str, Values | None]  # year, version, profile, a seed report's values
+
+
+def agency_statistics(spec: dict, plans: list[Plan], agency_kind: str, seed: str) -> dict[int, Values]:
+    """Statistics for one agency's reports, given (year, version, profile, fixed) in year order."""
     rng = random.Random(seed)
     result: dict[int, Values] = {}
     previous: Values | None = None
-    for index, (year, version, profile) in enumerate(plans):
-        following = plans[index + 1][2] if index + 1 < len(plans) else None
-        previous = result[year] = one_report(spec, version, profile, following, agency_kind, previous, rng)
+    for index, (year, version, profile, fixed) in enumerate(plans):
+        following = plans[index + 1] if index + 1 < len(plans) else None
+        if fixed is not None:
+            previous = result[year] = seed_report(spec, version, fixed, previous)
+            continue
+        fixed_next = following[3] if following else None
+        forward = _carry_of(fixed_next, "carried_over") if fixed_next else None
+        previous = result[year] = one_report(
+            spec, version, profile, following[2] if following else None, agency_kind, previous, rng, forward
+        )
     return result
+
+
+def seed_report(spec: dict, version: str, fixed: Values, previous: Values | None) -> Values:
+    """A seed report's own values, checked against the format and last year's carried-forward."""
+    keys = official_keys(spec, version)
+    if set(keys) != set(fixed):
+        raise RuntimeError(f"seed values differ from statistics.toml: {sorted(set(keys) ^ set(fixed))}")
+    if previous is not None and _carry_of(previous, "carried_forward") != _carry_of(fixed, "carried_over"):
+        raise RuntimeError("last year's carried_forward is not what the seed report carried over")
+    return {key: fixed[key] for key in keys}
 
 
 def one_report(
@@ -75,14 +94,17 @@ def one_report(
     agency_kind: str,
     previous: Values | None,
     rng: random.Random,
+    forward: dict[str, int] | None = None,
 ) -> Values:
-    """One report's values in the order of statistics.toml."""
+    """One report's values in the order of statistics.toml (``forward``: a fixed carried_forward)."""
+    if profile == "distinct" and forward is not None:
+        raise RuntimeError("a distinct report cannot precede a seed report, whose carried_over is fixed")
     carried_over = _carried_over(previous, profile, rng)
     for _ in range(2000):
         draw = unique_draw(rng, set(carried_over.values())) if profile == "distinct" else None
         values: Values = {}
         values.update(table_two(version, profile, agency_kind, previous, rng, draw))
-        values.update(table_three(spec, version, profile, following, carried_over, rng, draw))
+        values.update(table_three(spec, version, profile, following, carried_over, rng, draw, forward))
         values.update(table_four(profile, agency_kind, rng, draw))
         if draw is None or all_distinct(values.values()):
             break
@@ -90,10 +112,6 @@ def one_report(
         raise RuntimeError(f"could not draw distinct values for a {version} report")
     if profile == "small":
         _blank_some_zeros(values, rng, count=rng.choice((1, 2)))
-    if profile == "zero" and version == "2021":
-        # seed 002 leaves exactly these two cells empty
-        values["proactive.art20_1.normative_documents.repealed"] = None
-        values["proactive.art20_1.normative_documents.in_force"] = None
     keys = official_keys(spec, version)
     if set(keys) != set(values):
         raise RuntimeError(f"generated keys differ from statistics.toml: {sorted(set(keys) ^ set(values))}")
@@ -122,8 +140,13 @@ def all_distinct(values: Iterable[int | float | None]) -> bool:
 def _carried_over(previous: Values | None, profile: str, rng: random.Random) -> dict[str, int]:
     """二、上年结转: last year's 四、结转下年度继续办理, or invented for the first report."""
     if previous is not None:
-        return {col: previous[f"applications.carried_forward.{col}"] or 0 for col in APPLICANTS}
+        return _carry_of(previous, "carried_forward")
     return _carry_values(profile, rng, None)
+
+
+def _carry_of(values: Values, row: str) -> dict[str, int]:
+    """A report's ``carried_over`` or ``carried_forward`` row by applicant column (blank = 0)."""
+    return {col: values[f"applications.{row}.{col}"] or 0 for col in APPLICANTS}
 
 
 def _carry_values(profile: str, rng: random.Random, draw: Draw | None) -> dict[str, int]:
@@ -132,8 +155,6 @@ def _carry_values(profile: str, rng: random.Random, draw: Draw | None) -> dict[s
         return {col: draw(1, 30) for col in APPLICANTS}
     if profile == "distinct":
         return dict(zip(APPLICANTS, rng.sample(range(1, 24), len(APPLICANTS)), strict=True))
-    if profile == "zero":
-        return dict.fromkeys(APPLICANTS, 0)
     return {col: (rng.choice((0, 0, 1, 2)) if col == "natural_person" else 0) for col in APPLICANTS}
 
 
@@ -189,8 +210,6 @@ def _table_two_2021(
     profile: str, agency_kind: str, previous: Values | None, rng: random.Random, draw: Draw | None
 ) -> Values:
     """2021 表二: 10 cells; 现行有效件数 continues last year's where there is one."""
-    if profile == "zero":
-        return dict.fromkeys(_TABLE_TWO_2021, 0)
     if draw is not None:
         values: Values = {key: draw(1, 300) for key in _TABLE_TWO_2021[:-1]}
         for row in ("regulations", "normative_documents"):  # issued <= in_force + repealed
@@ -237,6 +256,7 @@ def table_three(
     carried_over: dict[str, int],
     rng: random.Random,
     draw: Draw | None,
+    forward: dict[str, int] | None = None,
 ) -> Values:
     """表三, balanced per column: 一、本年新收 + 二、上年结转 = 三（七）总计 + 四、结转下年度."""
     outcome_rows = [
@@ -245,7 +265,8 @@ def table_three(
         if row.startswith("outcome.") and row != "outcome.total"
     ]
     # next year's carried_over is this carried_forward, so it must suit next year's profile
-    forward = _carry_values(following or profile, rng, draw)
+    if forward is None:
+        forward = _carry_values(following or profile, rng, draw)
     if draw is not None:
         cells = {(row, col): draw(1, 300) for row in outcome_rows for col in APPLICANTS}
         handled = {col: sum(cells[(row, col)] for row in outcome_rows) for col in APPLICANTS}
@@ -270,8 +291,6 @@ def table_three(
 
 def _new_applications(column: str, profile: str, rng: random.Random) -> int:
     """A quiet county body's new applications in one applicant column."""
-    if profile == "zero":
-        return 0
     most = {"natural_person": 9, "commercial_enterprise": 3, "research_institution": 0}.get(column, 1)
     return rng.randint(0, most)
 
