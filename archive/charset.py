@@ -35,10 +35,22 @@ import re
 from dataclasses import dataclass
 
 # Labels for GB 2312 and its extensions, as servers and pages spell them.
-GB_LABELS = frozenset({
-    "gb2312", "gb_2312", "gb_2312-80", "gbk", "x-gbk", "cp936", "ms936", "windows-936", "csgb2312", "euc-cn",
-    "chinese", "iso-ir-58",
-})
+GB_LABELS = frozenset(
+    {
+        "gb2312",
+        "gb_2312",
+        "gb_2312-80",
+        "gbk",
+        "x-gbk",
+        "cp936",
+        "ms936",
+        "windows-936",
+        "csgb2312",
+        "euc-cn",
+        "chinese",
+        "iso-ir-58",
+    }
+)
 
 # Single-byte western codecs decode any byte sequence, so a strict decode cannot disprove them. Servers
 # (Tomcat, IIS) send them as a default; on a Chinese portal with non-ASCII bytes they are almost always
@@ -106,7 +118,7 @@ def decode_html(body: bytes, header_charset: str | None = None, gb2312_as: str =
     """
     for bom, codec in BOMS:
         if body.startswith(bom):
-            return Decoded(body[len(bom):].decode(codec, "replace"), codec, "bom")
+            return Decoded(body[len(bom) :].decode(codec, "replace"), codec, "bom")
     header = codec_for(header_charset, gb2312_as)
     meta_label = meta_charset(body)
     meta = codec_for(meta_label, gb2312_as)
@@ -117,8 +129,11 @@ def decode_html(body: bytes, header_charset: str | None = None, gb2312_as: str =
     if doubtful_header and decoded.source == "fallback":
         # Nothing else fits either: the western header may be right after all.
         return Decoded(body.decode(header), header, "header")
-    return _with_mismatch(decoded, _declared("header says", header_charset, header),
-                          _declared("page declares", meta_label, meta))
+    return _with_mismatch(
+        decoded,
+        _declared("header says", header_charset, header),
+        _declared("page declares", meta_label, meta),
+    )
 
 
 def _decode_undeclared(body: bytes, meta: str | None) -> Decoded:
@@ -141,8 +156,9 @@ def _declared(who: str, label: str | None, codec: str | None) -> tuple[str, str,
     return who, label.strip().lower(), codec
 
 
-def _with_mismatch(decoded: Decoded, header: tuple[str, str, str | None] | None,
-                   meta: tuple[str, str, str | None] | None) -> Decoded:
+def _with_mismatch(
+    decoded: Decoded, header: tuple[str, str, str | None] | None, meta: tuple[str, str, str | None] | None
+) -> Decoded:
     """Attach a one-sentence `mismatch` when the header's (else the page's) label did not decode the bytes."""
     declared = header or meta
     if declared is None or declared[2] == decoded.encoding:

@@ -3,7 +3,6 @@
 import json
 import sys
 import time
-from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -74,7 +73,15 @@ def cli() -> None:
 )
 @_data_option
 @_settings_option
-def crawl(portal_names: tuple[str, ...], data_dir: Path | None, settings_path: Path | None) -> None:
+@click.option(
+    "--replica-url",
+    default=None,
+    metavar="URL",
+    help="Use a replica portal already serving at URL instead of starting one (tests, demos).",
+)
+def crawl(
+    portal_names: tuple[str, ...], data_dir: Path | None, settings_path: Path | None, replica_url: str | None
+) -> None:
     """Fetch disclosure columns; every response goes into the WARC archive.
 
     With no --portal, serves the bundled replica portal on 127.0.0.1 for the length of the crawl and
@@ -85,11 +92,18 @@ def crawl(portal_names: tuple[str, ...], data_dir: Path | None, settings_path: P
         gongkai crawl --portal lixian-gxs --data ./data
     """
     run = _run_settings(settings_path, data_dir)
-    summary = _crawl(portal_names, Path(run.data_dir), run)
+    summary = _crawl(portal_names, Path(run.data_dir), run, replica_url=replica_url)
     _print_crawl(summary)
 
 
-def _crawl(portal_names, data_dir: Path, run, paths: list[Path] | None = None, budget: float | None = None):
+def _crawl(
+    portal_names,
+    data_dir: Path,
+    run,
+    paths: list[Path] | None = None,
+    budget: float | None = None,
+    replica_url: str | None = None,
+):
     from crawler.config import load_portals, resolve_portal
     from crawler.crawl import run_crawl
     from crawler.replica.serve import running_replica
@@ -104,10 +118,11 @@ def _crawl(portal_names, data_dir: Path, run, paths: list[Path] | None = None, b
     if not portals:
         raise click.ClickException("no active portal to crawl (every config given is paused or retired)")
     needs_replica = any(d.endswith(".replica.test") for p in portals for d in p.scope.allowed_domains)
-    with running_replica() if needs_replica else nullcontext() as replica:
-        proxy = replica.url if replica else None
-        if replica:
-            click.echo(f"replica portal serving on {replica.url} ({len(portals)} portal configs)", err=True)
+    if replica_url or not needs_replica:
+        return run_crawl(portals, data_dir, run, replica_proxy=replica_url, budget_seconds=budget)
+    with running_replica() as replica:
+        proxy = replica.url
+        click.echo(f"replica portal serving on {replica.url} ({len(portals)} portal configs)", err=True)
         return run_crawl(portals, data_dir, run, replica_proxy=proxy, budget_seconds=budget)
 
 

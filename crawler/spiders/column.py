@@ -13,8 +13,9 @@ from urllib.parse import parse_qs, quote, unquote, urljoin, urlsplit
 import scrapy
 from parsel import Selector
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, DownloadCancelledError
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.defer import CancelledError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
 from archive import index
@@ -22,7 +23,6 @@ from archive.charset import decode_html
 from archive.issues import Issue
 from crawler.extractors import Context, all_values, first_value, node_text
 
-FILE_EXTENSIONS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "zip", "rar")
 GONE_STATUSES = (404, 410)
 HANDLED_PAGINATION = ("none", "template", "query", "next_link", "jpage")
 # Hanweb keeps list records as HTML fragments in CDATA, in the page's XML island and in proxy answers.
@@ -219,7 +219,11 @@ class ColumnSpider(scrapy.Spider):
                 cb_kwargs={"column": column, "page": n},
                 errback=self.failed,
                 headers={"Referer": response.url},
-                meta={"portal": self.portal.id, "requested_url": url},
+                meta={
+                    "portal": self.portal.id,
+                    "requested_url": url,
+                    "download_maxsize": self.portal.fetch.max_body_bytes,
+                },
             )
 
     def _fill(self, template: str, html: str) -> str:
@@ -310,13 +314,16 @@ class ColumnSpider(scrapy.Spider):
             "_capture": response.meta.get("capture"),
         }
         for att in attachments:
-            yield self._request(
+            request = self._request(
                 att["url"],
                 self.parse_attachment,
                 document_url=response.url,
                 name=att["name"],
                 referer=response.url,
             )
+            # Files have their own cap ([attachments] max_bytes), pages the portal's max_body_bytes.
+            request.meta["download_maxsize"] = self.portal.attachments.max_bytes
+            yield request
 
     def parse_file(self, response, column, listing: dict):
         """A file linked straight from a list (a report published only as a PDF): itself a document."""
@@ -417,7 +424,11 @@ class ColumnSpider(scrapy.Spider):
             cb_kwargs=cb_kwargs,
             errback=self.failed,
             headers=headers,
-            meta={"portal": self.portal.id, "requested_url": url},
+            meta={
+                "portal": self.portal.id,
+                "requested_url": url,
+                "download_maxsize": self.portal.fetch.max_body_bytes,
+            },
         )
 
     def _selector(self, response) -> tuple[Selector, str]:
@@ -452,6 +463,14 @@ class ColumnSpider(scrapy.Spider):
                 url=request.url,
                 capture=response.meta.get("capture"),
                 fix="kept in the archive; if the page moved, update the portal config",
+            )
+        elif failure.check(DownloadCancelledError, CancelledError):
+            self._issue(
+                "too-large",
+                f"download stopped: {request.url} is larger than the limit of "
+                f"{request.meta.get('download_maxsize')} bytes",
+                url=request.url,
+                fix="raise [attachments] max_bytes (files) or [fetch] max_body_bytes (pages) if it is wanted",
             )
         elif failure.check(DNSLookupError):
             self._issue(

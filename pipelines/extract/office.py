@@ -2,7 +2,8 @@
 
 DOCX steps:
 
-1. Refuse zip bombs (`ziputil.open_zip`): over 200 MB inflated, or an absurd ratio → ``docx-too-large``.
+1. Refuse zip bombs (`ziputil.open_zip`): over 200 MB inflated, or an absurd ratio → ``docx-too-large``;
+   and XML bombs: any part with a DTD (entity definitions) → ``docx-xml-entities``.
 2. Open with python-docx; failure → ``docx-unreadable``.
 3. Walk the body in document order: each paragraph is a line; each table becomes a `Table` and also
    appears in the text as tab-joined rows (report-formats.md §7.1 "tab-flattened").
@@ -10,7 +11,9 @@ DOCX steps:
 Tables are read from the XML, not from python-docx's ``table.rows[i].cells``, because python-docx
 repeats a merged cell's text at every grid position it covers. Here ``w:gridSpan`` gives ``colspan``,
 a ``w:vMerge`` restart cell counts the continue cells below it as ``rowspan``, and each merged cell
-comes out once. Cells holding only U+3000 (WPS's "empty") are blank, never "0".
+comes out once. Cells holding only U+3000 (WPS's "empty") are blank, never "0". Spans are capped at
+``MAX_SPAN`` and a table whose cells cover over ``MAX_TABLE_CELLS`` grid positions is ``docx-too-large``,
+so a hostile ``w:gridSpan="999999999"`` cannot make the grid explode.
 
 DOC steps: 1. ``antiword`` if on PATH; 2. ``catdoc``; 3. otherwise ``unsupported-format``. Both run in a
 subprocess with a timeout; tables come out only as text (antiword draws them with ``|``).
@@ -36,6 +39,8 @@ from .ziputil import open_zip
 
 DOC_TOOLS = (("antiword", ("-m", "UTF-8.txt", "-w", "0")), ("catdoc", ("-d", "utf-8", "-w")))
 DOC_TIMEOUT_SECONDS = 60
+MAX_SPAN = 1000  # Word tables have at most 63 columns; a bigger w:gridSpan is damage or an attack
+MAX_TABLE_CELLS = 1_000_000  # grid positions of one table; report tables have a few hundred
 
 
 def extract_docx(body: bytes) -> Extraction:
@@ -44,8 +49,11 @@ def extract_docx(body: bytes) -> Extraction:
     try:
         document = docx.Document(io.BytesIO(body))
     except Exception as error:  # python-docx raises KeyError, ValueError, lxml errors… on broken parts
-        raise ExtractionError("docx-unreadable", f"python-docx cannot open the document: {error!r}",
-                              fix="the bytes are kept; check whether the download was truncated") from error
+        raise ExtractionError(
+            "docx-unreadable",
+            f"python-docx cannot open the document: {error!r}",
+            fix="the bytes are kept; check whether the download was truncated",
+        ) from error
     lines, tables = [], []
     for block in _blocks(document.element.body):
         if block.tag == qn("w:tbl"):
@@ -69,9 +77,17 @@ def docx_table(tbl: etree._Element, document: object) -> Table:
             if vmerge == "continue":
                 continue  # covered by the restart cell above, which carries the rowspan
             rowspan = 1 + _continued_below(rows, r, col) if vmerge == "restart" else 1
-            cells.append(cell(_cell_text(tc, document), rowspan, colspan) if tc is not None
-                         else Cell("", 1, colspan))
+            cells.append(
+                cell(_cell_text(tc, document), rowspan, colspan) if tc is not None else Cell("", 1, colspan)
+            )
         out.append(tuple(cells))
+    area = sum(c.rowspan * c.colspan for row in out for c in row)
+    if area > MAX_TABLE_CELLS:
+        raise ExtractionError(
+            "docx-too-large",
+            f"a table covers {area:,} grid positions",
+            fix="refused as damaged or hostile; the bytes are kept",
+        )
     return Table(tuple(out))
 
 
@@ -89,19 +105,19 @@ def _blocks(parent: etree._Element) -> Iterator[etree._Element]:
 def _row_entries(tr: etree._Element) -> list[tuple[int, etree._Element | None, int, str | None]]:
     """(grid column, tc, colspan, vMerge) for each cell of a row; ``w:gridBefore`` as an empty cell."""
     entries: list[tuple[int, etree._Element | None, int, str | None]] = []
-    col = _int_val(tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}"), 0)
+    col = min(_int_val(tr.find(f"{qn('w:trPr')}/{qn('w:gridBefore')}"), 0), MAX_SPAN)
     if col:
         entries.append((0, None, col, None))
     for tc in tr.findall(qn("w:tc")):
         props = tc.find(qn("w:tcPr"))
-        span = _int_val(props.find(qn("w:gridSpan")) if props is not None else None, 1)
+        span = min(_int_val(props.find(qn("w:gridSpan")) if props is not None else None, 1), MAX_SPAN)
         entries.append((col, tc, span, _vmerge(props)))
         col += span
     return entries
 
 
 def _vmerge(props: etree._Element | None) -> str | None:
-    """"restart", "continue" or None; a bare ``<w:vMerge/>`` means continue."""
+    """ "restart", "continue" or None; a bare ``<w:vMerge/>`` means continue."""
     node = props.find(qn("w:vMerge")) if props is not None else None
     if node is None:
         return None
@@ -111,7 +127,7 @@ def _vmerge(props: etree._Element | None) -> str | None:
 def _continued_below(rows: list, r: int, col: int) -> int:
     """How many rows below row ``r`` continue the vertical merge that starts at grid column ``col``."""
     count = 0
-    for entries in rows[r + 1:]:
+    for entries in rows[r + 1 :]:
         if not any(c == col and vm == "continue" for c, _, _, vm in entries):
             break
         count += 1
@@ -139,8 +155,11 @@ def extract_doc(body: bytes) -> Extraction:
             text = run_converter(path, args, body, tool)
             lines = (line.strip() for line in text.splitlines())
             return Extraction(kind="doc", method=tool, text="\n".join(line for line in lines if line))
-    raise ExtractionError("unsupported-format", "DOC files need antiword or catdoc, and neither is on PATH",
-                          fix="install antiword (apt-get install antiword) or catdoc; the bytes are kept")
+    raise ExtractionError(
+        "unsupported-format",
+        "DOC files need antiword or catdoc, and neither is on PATH",
+        fix="install antiword (apt-get install antiword) or catdoc; the bytes are kept",
+    )
 
 
 def run_converter(path: str, args: tuple[str, ...], body: bytes, tool: str, kind: str = "doc") -> str:
@@ -155,10 +174,16 @@ def run_converter(path: str, args: tuple[str, ...], body: bytes, tool: str, kind
             command = [path, *args, handle.name]
             done = subprocess.run(command, capture_output=True, timeout=DOC_TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired as error:
-            raise ExtractionError(f"{kind}-unreadable", f"{tool} took over {DOC_TIMEOUT_SECONDS} s",
-                                  fix="the bytes are kept; try converting the file by hand") from error
+            raise ExtractionError(
+                f"{kind}-unreadable",
+                f"{tool} took over {DOC_TIMEOUT_SECONDS} s",
+                fix="the bytes are kept; try converting the file by hand",
+            ) from error
     if done.returncode != 0:
         why = done.stderr.decode("utf-8", "replace").strip()[:200]
-        raise ExtractionError(f"{kind}-unreadable", f"{tool} failed (exit {done.returncode}): {why}",
-                              fix=f"the bytes are kept; the file may be damaged or not a {kind.upper()} file")
+        raise ExtractionError(
+            f"{kind}-unreadable",
+            f"{tool} failed (exit {done.returncode}): {why}",
+            fix=f"the bytes are kept; the file may be damaged or not a {kind.upper()} file",
+        )
     return done.stdout.decode("utf-8", "replace")

@@ -1,10 +1,14 @@
-"""PDF to text (pdfminer.six) and ruled tables (pdfplumber), page by page.
+"""PDF to text (pdfminer.six) and ruled tables (pdfplumber), page by page, in a child process.
 
 Steps:
 
+0. Isolation: steps 1–3 run in one forked child per PDF (`sandbox.run_limited`), stopped after
+   ``PDF_TIME_LIMIT`` seconds (``pdf-timeout``: pdfminer loops for ever on a reference cycle) or when it
+   needs more than ``PDF_MEMORY_LIMIT`` bytes or recurses too deep (``pdf-too-complex``: a Flate bomb, a
+   page tree thousands of levels deep). A child that dies without answering → ``pdf-unreadable``.
 1. Text: ``pdfminer.high_level.extract_pages`` yields one laid-out page at a time, so memory stays flat on
    long reports. Each text box's lines are kept in pdfminer's reading order; pages are joined by "\\n".
-   Any pdfminer failure (encrypted, truncated, corrupt) → ``pdf-unreadable``.
+   Any other pdfminer failure (encrypted, truncated, corrupt) → ``pdf-unreadable``.
 2. No text on any page → ``pdf-no-text-layer`` (a scan: needs OCR; the bytes are kept). Some pages
    without text → a ``pdf-pages-without-text`` warning naming them.
 3. Tables: pdfplumber's ruled-line detection, one page at a time (each page's cache released after use).
@@ -32,31 +36,61 @@ from pdfminer.utils import decode_text
 from archive.errors import ExtractionError
 
 from .model import Cell, Extraction, Table, cell, warning
+from .sandbox import run_limited
 
 FILE_SUFFIXES = (".doc", ".docx", ".wps", ".pdf")
 RULE_THICKNESS = 2.0  # points; a filled rectangle thinner than this in one direction is a drawn line
+PDF_TIME_LIMIT = 180.0  # seconds for text and tables of one PDF: real reports take 1–3 s, 0.5 s a page
+PDF_MEMORY_LIMIT = 2 * 1024**3  # bytes the child may add to the address space it inherits
 
 
-def extract_pdf(body: bytes) -> Extraction:
-    """Text and ruled tables of a PDF payload (steps in the module docstring)."""
+def extract_pdf(
+    body: bytes, *, time_limit: float = PDF_TIME_LIMIT, memory_limit: int = PDF_MEMORY_LIMIT
+) -> Extraction:
+    """Text and ruled tables of a PDF payload, parsed in a child process (steps in the module docstring)."""
+    return run_limited(_extract_pdf, body, kind="pdf", time_limit=time_limit, memory_limit=memory_limit)
+
+
+def _extract_pdf(body: bytes) -> Extraction:
+    """Steps 1–3 of the module docstring, in the current process."""
     page_texts = _page_texts(body)
     if not any(page_texts):
-        raise ExtractionError("pdf-no-text-layer", f"{len(page_texts)} pages, no text on any of them",
-                              fix="needs OCR; the bytes are kept")
+        raise ExtractionError(
+            "pdf-no-text-layer",
+            f"{len(page_texts)} pages, no text on any of them",
+            fix="needs OCR; the bytes are kept",
+        )
     issues = []
     blank = [str(number) for number, text in enumerate(page_texts, 1) if not text]
     if blank:
-        issues.append(warning("pdf-pages-without-text", f"no text on page(s) {', '.join(blank)}",
-                              fix="those pages are probably images; they need OCR"))
+        issues.append(
+            warning(
+                "pdf-pages-without-text",
+                f"no text on page(s) {', '.join(blank)}",
+                fix="those pages are probably images; they need OCR",
+            )
+        )
     tables, title = (), None
     try:
         tables, title = _tables_and_title(body)
     except Exception as error:  # pdfplumber can fail on odd drawings where pdfminer's text pass did not
-        issues.append(warning("pdf-tables-failed", f"table detection failed: {error!r}",
-                              fix="the text is kept; tables must be read from it"))
+        issues.append(
+            warning(
+                "pdf-tables-failed",
+                f"table detection failed: {error!r}",
+                fix="the text is kept; tables must be read from it",
+            )
+        )
     text = "\n".join(page for page in page_texts if page)
-    return Extraction(kind="pdf", method="pdfminer", text=text, tables=tables, title=title,
-                      pages=len(page_texts), issues=tuple(issues))
+    return Extraction(
+        kind="pdf",
+        method="pdfminer",
+        text=text,
+        tables=tables,
+        title=title,
+        pages=len(page_texts),
+        issues=tuple(issues),
+    )
 
 
 def _page_texts(body: bytes) -> list[str]:
@@ -64,16 +98,27 @@ def _page_texts(body: bytes) -> list[str]:
     texts = []
     try:
         for page in extract_pages(io.BytesIO(body), laparams=LAParams()):
-            lines = (line.strip() for box in page if isinstance(box, LTTextContainer)
-                     for line in box.get_text().splitlines())
+            lines = (
+                line.strip()
+                for box in page
+                if isinstance(box, LTTextContainer)
+                for line in box.get_text().splitlines()
+            )
             texts.append("\n".join(line for line in lines if line))
+    except (MemoryError, RecursionError):
+        raise  # not damage but excess: the sandbox reports pdf-too-complex
     except Exception as error:  # pdfminer raises PSEOF, PDFSyntaxError, KeyError… on damaged files
-        raise ExtractionError("pdf-unreadable",
-                              f"pdfminer cannot read the PDF: {type(error).__name__}: {error}",
-                              fix="the bytes are kept; it may be encrypted, truncated or damaged") from error
+        raise ExtractionError(
+            "pdf-unreadable",
+            f"pdfminer cannot read the PDF: {type(error).__name__}: {error}",
+            fix="the bytes are kept; it may be encrypted, truncated or damaged",
+        ) from error
     if not texts:
-        raise ExtractionError("pdf-unreadable", "pdfminer finds no pages in the PDF",
-                              fix="the bytes are kept; it may be truncated or damaged")
+        raise ExtractionError(
+            "pdf-unreadable",
+            "pdfminer finds no pages in the PDF",
+            fix="the bytes are kept; it may be truncated or damaged",
+        )
     return texts
 
 

@@ -3,7 +3,8 @@
 Statistics attachments (附表, 预决算 tables) come as spreadsheets. Each sheet becomes one `Table`; the
 text is each sheet's name followed by its rows, tab-joined.
 
-XLSX steps: 1. zip-bomb check (`ziputil.open_zip`, ``xlsx-too-large``); 2. read the workbook's sheet
+XLSX steps: 1. zip-bomb and XML-bomb checks (`ziputil.open_zip`: ``xlsx-too-large``,
+``xlsx-xml-entities``); 2. read the workbook's sheet
 list, shared strings and each sheet's cells with lxml (entities and network off); merged ranges
 (``mergeCell``) give rowspan/colspan; broken XML → ``xlsx-unreadable``. Numbers keep the digits stored
 in the file; dates stay as Excel serial numbers.
@@ -28,9 +29,11 @@ from .model import Extraction, Table, cell
 from .office import run_converter
 from .ziputil import open_zip
 
-NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-      "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
 REF = re.compile(r"([A-Z]+)(\d+)")
 MAX_CELLS = 1_000_000  # far beyond any report table; protects against sheets claiming huge ranges
 SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True)
@@ -41,15 +44,19 @@ def extract_xlsx(body: bytes) -> Extraction:
     with open_zip(body, "xlsx") as archive:
         try:
             shared = _shared_strings(archive)
-            sheets = [(name, _sheet_table(_xml(archive, path), shared))
-                      for name, path in _sheet_paths(archive)]
+            sheets = [
+                (name, _sheet_table(_xml(archive, path), shared)) for name, path in _sheet_paths(archive)
+            ]
         except (KeyError, etree.XMLSyntaxError, ValueError) as error:
-            raise ExtractionError("xlsx-unreadable", f"cannot read the workbook: {error!r}",
-                                  fix="the bytes are kept; check whether the download was truncated"
-                                  ) from error
+            raise ExtractionError(
+                "xlsx-unreadable",
+                f"cannot read the workbook: {error!r}",
+                fix="the bytes are kept; check whether the download was truncated",
+            ) from error
     text = "\n".join(f"{name}\n{table.text()}" for name, table in sheets if table.rows)
-    return Extraction(kind="xlsx", method="xlsx-xml", text=text,
-                      tables=tuple(table for _, table in sheets if table.rows))
+    return Extraction(
+        kind="xlsx", method="xlsx-xml", text=text, tables=tuple(table for _, table in sheets if table.rows)
+    )
 
 
 def _xml(archive: zipfile.ZipFile, name: str) -> etree._Element:
@@ -85,16 +92,22 @@ def _sheet_table(sheet: etree._Element, shared: list[str]) -> Table:
     values.pop(None, None)
     if not values:
         return Table(())
-    merges = [_range(m.get("ref", "")) for m in sheet.iterfind(".//m:mergeCells/m:mergeCell", NS)]
-    spans = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for (r0, c0), (r1, c1) in merges}
-    covered = {(r, c) for (r0, c0), (r1, c1) in merges for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
     nrows, ncols = max(r for r, _ in values) + 1, max(c for _, c in values) + 1
     if nrows * ncols > MAX_CELLS:
         raise ValueError(f"sheet spans {nrows} × {ncols} cells")
+    merges = [_range(m.get("ref", "")) for m in sheet.iterfind(".//m:mergeCells/m:mergeCell", NS)]
+    merged = sum(max(r1 - r0 + 1, 0) * max(c1 - c0 + 1, 0) for (r0, c0), (r1, c1) in merges)
+    if merged > MAX_CELLS:  # checked before listing them: "A1:XFD1048576" alone is 17 billion cells
+        raise ValueError(f"merged ranges cover {merged:,} cells")
+    spans = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for (r0, c0), (r1, c1) in merges}
+    covered = {(r, c) for (r0, c0), (r1, c1) in merges for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
     rows = []
     for r in range(nrows):
-        row = [cell(values.get((r, c)), *spans.get((r, c), (1, 1)))
-               for c in range(ncols) if (r, c) in spans or (r, c) not in covered]
+        row = [
+            cell(values.get((r, c)), *spans.get((r, c), (1, 1)))
+            for c in range(ncols)
+            if (r, c) in spans or (r, c) not in covered
+        ]
         rows.append(tuple(row))
     return Table(tuple(rows))
 
@@ -124,7 +137,7 @@ def _number(value: str) -> str:
 
 
 def _position(ref: str) -> tuple[int, int] | None:
-    """"B3" → (2, 1), zero-based (row, column); None for a malformed reference."""
+    """ "B3" → (2, 1), zero-based (row, column); None for a malformed reference."""
     match = REF.fullmatch(ref.upper())
     if not match:
         return None
@@ -135,7 +148,7 @@ def _position(ref: str) -> tuple[int, int] | None:
 
 
 def _range(ref: str) -> tuple[tuple[int, int], tuple[int, int]]:
-    """"A1:C2" → ((0, 0), (1, 2)); a malformed range becomes an empty one-cell range at A1."""
+    """ "A1:C2" → ((0, 0), (1, 2)); a malformed range becomes an empty one-cell range at A1."""
     start, _, end = ref.partition(":")
     first, last = _position(start), _position(end or start)
     return (first, last) if first and last else ((0, 0), (0, 0))
@@ -145,8 +158,11 @@ def extract_xls(body: bytes) -> Extraction:
     """Sheets of an XLS payload through catdoc's ``xls2csv``, one table per sheet (no spans)."""
     path = shutil.which("xls2csv")
     if not path:
-        raise ExtractionError("unsupported-format", "XLS files need xls2csv (from catdoc), not on PATH",
-                              fix="install catdoc (apt-get install catdoc); the bytes are kept")
+        raise ExtractionError(
+            "unsupported-format",
+            "XLS files need xls2csv (from catdoc), not on PATH",
+            fix="install catdoc (apt-get install catdoc); the bytes are kept",
+        )
     output = run_converter(path, ("-d", "utf-8"), body, "xls2csv", kind="xls")
     tables = [_csv_table(sheet) for sheet in output.split("\f") if sheet.strip()]
     text = "\n".join(table.text() for table in tables)
