@@ -195,6 +195,16 @@ def document_urls(conn: sqlite3.Connection, portal: str) -> list[str]:
     return [url for url, _ in rows]
 
 
+def latest_ok_capture(conn: sqlite3.Connection, url: str, before_crawl: str | None) -> Capture | None:
+    """The newest 200 capture of a URL from another crawl than ``before_crawl`` (for conditional requests)."""
+    row = conn.execute(
+        f"SELECT {CAPTURE_COLUMNS} FROM captures WHERE url = ? AND status = 200 AND crawl_id IS NOT ?"
+        " ORDER BY fetched_at DESC LIMIT 1",
+        (url, before_crawl),
+    ).fetchone()
+    return Capture(**row) if row else None
+
+
 def first_capture_of(conn: sqlite3.Connection, payload_sha256: str) -> Capture | None:
     """The capture that holds the bytes of this payload, if it is archived already."""
     row = conn.execute(

@@ -64,8 +64,59 @@ class ResumeFromArchiveMiddleware:
         request.meta["capture"] = capture.record_id
         request.meta["from_archive"] = True
         self.crawler.stats.inc_value("gongkai/replayed")
-        cls = responsetypes.from_args(headers=Headers(headers), url=request.url, body=body)
-        return cls(url=request.url, status=status, headers=Headers(headers), body=body, request=request)
+        return _replayed(request, status, headers, body)
+
+
+class ConditionalRequestMiddleware:
+    """Ask with If-None-Match / If-Modified-Since when an earlier crawl has the page, and use its copy on 304.
+
+    The validators come from the response archived last time. A 304 is archived like every other
+    response (by `ArchiveMiddleware`, which runs before this one on the way back); the callbacks then
+    get the archived copy, so an unchanged page costs the portal one small answer.
+    """
+
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request):
+        spider = self.crawler.spider
+        if request.method != "GET" or request.meta.get("from_archive"):
+            return None
+        earlier = index.latest_ok_capture(
+            spider.archive.db, request.url, before_crawl=spider.archive.crawl_id
+        )
+        if earlier is None:
+            return None
+        _, headers, _ = spider.archive.read_response(earlier)
+        validators = {k.lower(): v for k, v in headers}
+        if "etag" in validators:
+            request.headers["If-None-Match"] = validators["etag"]
+        if "last-modified" in validators:
+            request.headers["If-Modified-Since"] = validators["last-modified"]
+        if "etag" in validators or "last-modified" in validators:
+            request.meta["conditional_on"] = earlier.record_id
+        return None
+
+    def process_response(self, request, response):
+        if response.status != 304 or "conditional_on" not in request.meta:
+            return response
+        spider = self.crawler.spider
+        earlier = index.get_capture(spider.archive.db, request.meta["conditional_on"])
+        status, headers, body = spider.archive.read_response(earlier)
+        request.meta["capture"] = earlier.record_id
+        request.meta["not_modified"] = True
+        self.crawler.stats.inc_value("gongkai/not_modified")
+        return _replayed(request, status, headers, body)
+
+
+def _replayed(request, status: int, headers: list[tuple[str, str]], body: bytes):
+    """A Scrapy response of the right class rebuilt from an archived one."""
+    cls = responsetypes.from_args(headers=Headers(headers), url=request.url, body=body)
+    return cls(url=request.url, status=status, headers=Headers(headers), body=body, request=request)
 
 
 class ArchiveMiddleware:

@@ -36,6 +36,7 @@ def scrapy_settings(portal, run, replica_proxy: str | None = None) -> dict:
         "HTTPERROR_ALLOW_ALL": False,
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.archiving.ReplicaRoutingMiddleware": 700,
+            "crawler.archiving.ConditionalRequestMiddleware": 940,
             "crawler.archiving.ArchiveMiddleware": 950,
             "crawler.archiving.ResumeFromArchiveMiddleware": 960,
         },
