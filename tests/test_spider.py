@@ -52,4 +52,22 @@ def test_filename_falls_back_to_link_text_then_url():
 def test_raw_chinese_href_is_percent_encoded_as_utf8():
     page = HtmlResponse("http://www.hanyin.replica.test/Content-1.html", body=b"<html></html>")
     url = _spider("hanyin-gxs")._absolute(page, "/Uploadfiles/2024/01/年度报告.docx")
-    assert url == "http://www.hanyin.replica.test/Uploadfiles/2024/01/%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A.docx"
+    assert (
+        url == "http://www.hanyin.replica.test/Uploadfiles/2024/01/%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A.docx"
+    )
+
+
+def test_gkmlpt_tree_categories_are_found_by_name_with_their_children_and_without_jump_links():
+    from crawler.spiders.column import _categories
+
+    tree = [
+        {"id": 1001, "name": "政府信息公开指南", "jump_url": "/sgxxx/gkmlpt/guide"},
+        {
+            "id": 1002,
+            "name": "法定主动公开内容",
+            "children": [{"id": 1003, "name": "机构职能"}, {"id": 1004, "name": "部门文件"}],
+        },
+        {"id": 1010, "name": "政府信息公开年报", "post_count": 6},
+    ]
+    column = next(c for c in load_portal(ROOT / "crawler/portals/sg-gxs.toml").columns if c.key == "catalog")
+    assert _categories(tree, column) == [1002, 1003, 1004]

@@ -6,6 +6,7 @@ spider fails to parse is still kept. What the spider reads off pages is yielded 
 WARC metadata records.
 """
 
+import json
 import re
 from collections.abc import AsyncIterator
 from urllib.parse import parse_qs, quote, unquote, urljoin, urlsplit
@@ -24,7 +25,7 @@ from archive.issues import Issue
 from crawler.extractors import Context, all_values, first_value, node_text
 
 GONE_STATUSES = (404, 410)
-HANDLED_PAGINATION = ("none", "template", "query", "next_link", "jpage")
+HANDLED_PAGINATION = ("none", "template", "query", "next_link", "jpage", "json_api")
 # Hanweb keeps list records as HTML fragments in CDATA, in the page's XML island and in proxy answers.
 CDATA_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 TEMPLATE_VAR = re.compile(r"\{(\w+)\}")
@@ -83,6 +84,9 @@ class ColumnSpider(scrapy.Spider):
                     level="warning",
                 )
                 continue
+            if column.pagination.type == "json_api":
+                yield self._json_api_start(column)
+                continue
             for url in column.start_urls:
                 if column.list.format == "self":
                     yield self._request(url, self.parse_detail, column=column, listing={})
@@ -90,6 +94,70 @@ class ColumnSpider(scrapy.Spider):
                     yield self._request(url, self.parse_list, column=column, page=1)
 
     # -- lists --------------------------------------------------------------------------------
+
+    def _json_api_start(self, column) -> scrapy.Request:
+        """A JSON list API: straight to its first page, or first to the category tree (gkmlpt)."""
+        if "{category}" in (column.pagination.url or "") and "index_url" in self.portal.discovery:
+            return self._request(self.portal.discovery["index_url"], self.parse_tree, column=column)
+        return self._api_page(column, column.pagination.n_start, {})
+
+    def parse_tree(self, response, column):
+        """The gkmlpt index: SID and the category TREE from ``window._CONFIG``; one list per category."""
+        _, html = self._selector(response)
+        found = {}
+        for name in ("sid", "tree"):
+            pattern = self.portal.discovery.get(f"{name}_regex")
+            m = re.search(pattern, html, re.S) if pattern else None
+            found[name] = self.portal.discovery.get(name) or (m.group(1) if m else None)
+        if not found["tree"]:
+            self._issue(
+                "tree-missing",
+                f"no category TREE on {response.url}",
+                url=response.url,
+                capture=response.meta.get("capture"),
+                fix="check discovery.tree_regex",
+            )
+            return
+        for category in _categories(json.loads(found["tree"]), column):
+            yield self._api_page(
+                column, column.pagination.n_start, {"sid": found["sid"], "category": category}
+            )
+
+    def _api_page(self, column, n: int, variables: dict):
+        pag = column.pagination
+        number = pag.aliases.get(str(n), n)
+        url = TEMPLATE_VAR.sub(
+            lambda m: str({**self.portal.discovery, **variables, "n": number}.get(m.group(1), "")), pag.url
+        )
+        request = self._request(url, self.parse_json_list, column=column, page=n, variables=variables)
+        request.meta["list_page"] = True
+        return request
+
+    def parse_json_list(self, response, column, page: int, variables: dict):
+        """One page of a JSON list API; the next page is asked while items keep coming, up to the total."""
+        pag = column.pagination
+        try:
+            data = json.loads(response.text)
+        except ValueError:
+            self._issue(
+                "list-not-json",
+                f"page {page} of column {column.key!r} is not JSON",
+                url=response.url,
+                capture=response.meta.get("capture"),
+            )
+            return
+        items = _json_list(data, column.list.items or pag.items)
+        blank = Selector(text="<html></html>")
+        for item in items:
+            yield from self._list_item(response, column, blank, blank, "", json_item=item)
+        total, _ = first_value(
+            pag.total, Context(node=blank, page=blank, url=response.url, json_response=data)
+        )
+        size = pag.page_size or len(items) or 1
+        seen = (page - pag.n_start + 1) * size
+        more = items and (not str(total or "").isdigit() or seen < int(total))
+        if more and page - pag.n_start + 1 < pag.max_pages:
+            yield self._api_page(column, page + 1, variables)
 
     def parse_list(self, response, column, page: int):
         """One list page: a listing per item, a request per detail page or file, then the next pages."""
@@ -122,8 +190,8 @@ class ColumnSpider(scrapy.Spider):
             return Selector(text=f"<html><body>{fragment}</body></html>").css(column.list.items)
         return page_sel.css(column.list.items)
 
-    def _list_item(self, response, column, node, page_sel, html):
-        ctx = Context(node=node, page=page_sel, url=response.url, html=html)
+    def _list_item(self, response, column, node, page_sel, html, json_item=None):
+        ctx = Context(node=node, page=page_sel, url=response.url, html=html, json_item=json_item)
         link, _ = first_value(column.list.link, ctx)
         if not link and column.list.onclick_link:
             m = column.list.onclick_link.search(node.get())
@@ -149,7 +217,12 @@ class ColumnSpider(scrapy.Spider):
         if _extension(url) in column.list.direct_files:
             yield self._request(url, self.parse_file, column=column, listing=listing, referer=response.url)
         else:
-            yield self._request(url, self.parse_detail, column=column, listing=listing, referer=response.url)
+            request = self._request(
+                url, self.parse_detail, column=column, listing=listing, referer=response.url
+            )
+            # A JSON list item can name the attachments itself (gkmlpt's attachment[].url).
+            request.meta["json_item"] = json_item
+            yield request
 
     def _wanted(self, column, title: str, url: str) -> bool:
         flt = column.item_filter
@@ -395,6 +468,12 @@ class ColumnSpider(scrapy.Spider):
             )
             if is_file:
                 found[url] = {"url": url, "name": shown or node_text(a) or _basename(url)}
+        if ctx.json_item is not None:
+            for ex in spec.links:
+                if ex.source == "json":
+                    for value in all_values([ex], ctx):
+                        url = self._absolute(response, value)
+                        found.setdefault(url, {"url": url, "name": _basename(url)})
         return list(found.values())
 
     def _renditions(self, detail, main) -> list[dict]:
@@ -453,6 +532,14 @@ class ColumnSpider(scrapy.Spider):
             and failure.value.response.status in self.portal.blocking.challenge_status
         ):
             yield from self._blocked(failure.value.response, "challenge status")
+        elif (
+            failure.check(HttpError)
+            and request.meta.get("list_page")
+            and failure.value.response.status == 404
+            and "http_404" in request.cb_kwargs["column"].pagination.stop_on
+        ):
+            # The served window is smaller than the category (gkmlpt): the end of the list, not an error.
+            return
         elif failure.check(HttpError):
             response = failure.value.response
             if response.status in GONE_STATUSES and request.callback == self.parse_detail:
@@ -533,6 +620,33 @@ class ColumnSpider(scrapy.Spider):
         self.archive.record_issue(issue)
         self.crawler.stats.inc_value(f"gongkai/issues/{code}")
         self.logger.warning(str(issue))
+
+
+def _json_list(data, path: str | None) -> list:
+    """The list of item objects at a dotted path of a JSON document."""
+    value = data
+    for part in (path or "").split("."):
+        if part:
+            value = value.get(part) if isinstance(value, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def _categories(tree: list, column) -> list:
+    """Category ids of the TREE under the column's ``category`` or ``match_name``, leaves included.
+
+    Nodes with a ``jump_url`` are links to other pages (the guide), not categories.
+    """
+    wanted = {str(column.category)} if column.category else set()
+    names = set(column.match_name)
+
+    def walk(nodes, inside: bool):
+        for node in nodes:
+            hit = inside or str(node.get("id")) in wanted or node.get("name") in names
+            if hit and not node.get("jump_url"):
+                yield node["id"]
+            yield from walk(node.get("children") or [], hit)
+
+    return list(dict.fromkeys(walk(tree, False)))
 
 
 def _gone(url: str, evidence: str, capture: str | None) -> dict:
