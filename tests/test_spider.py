@@ -5,7 +5,8 @@ from pathlib import Path
 from scrapy.http import HtmlResponse, Response
 
 from crawler.config import load_portal
-from crawler.spiders.column import ColumnSpider, _filename
+from crawler.responses import filename
+from crawler.spiders.column import ColumnSpider
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,22 +32,22 @@ def _file_response(disposition: bytes) -> Response:
 
 def test_filename_from_rfc5987_header():
     cd = b"attachment; filename*=UTF-8''%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A.pdf"
-    assert _filename(_file_response(cd), None) == "年度报告.pdf"
+    assert filename(_file_response(cd), None) == "年度报告.pdf"
 
 
 def test_filename_from_raw_gbk_bytes_in_plain_header():
     cd = b'attachment; filename="' + "年度报告.pdf".encode("gbk") + b'"'
-    assert _filename(_file_response(cd), None) == "年度报告.pdf"
+    assert filename(_file_response(cd), None) == "年度报告.pdf"
 
 
 def test_filename_from_percent_encoded_utf8_in_plain_header():
-    assert _filename(_file_response(b'attachment; filename="%E5%B9%B4%E6%8A%A5.pdf"'), None) == "年报.pdf"
+    assert filename(_file_response(b'attachment; filename="%E5%B9%B4%E6%8A%A5.pdf"'), None) == "年报.pdf"
 
 
 def test_filename_falls_back_to_link_text_then_url():
     response = Response("http://files.example.test/u/cms/abc.pdf")
-    assert _filename(response, "附件：年度报告.pdf") == "附件：年度报告.pdf"
-    assert _filename(response, None) == "abc.pdf"
+    assert filename(response, "附件：年度报告.pdf") == "附件：年度报告.pdf"
+    assert filename(response, None) == "abc.pdf"
 
 
 def test_raw_chinese_href_is_percent_encoded_as_utf8():
@@ -58,7 +59,7 @@ def test_raw_chinese_href_is_percent_encoded_as_utf8():
 
 
 def test_gkmlpt_tree_categories_are_found_by_name_with_their_children_and_without_jump_links():
-    from crawler.spiders.column import _categories
+    from crawler.responses import categories
 
     tree = [
         {"id": 1001, "name": "政府信息公开指南", "jump_url": "/sgxxx/gkmlpt/guide"},
@@ -70,4 +71,4 @@ def test_gkmlpt_tree_categories_are_found_by_name_with_their_children_and_withou
         {"id": 1010, "name": "政府信息公开年报", "post_count": 6},
     ]
     column = next(c for c in load_portal(ROOT / "crawler/portals/sg-gxs.toml").columns if c.key == "catalog")
-    assert _categories(tree, column) == [1002, 1003, 1004]
+    assert categories(tree, column) == [1002, 1003, 1004]

@@ -23,6 +23,16 @@ from archive import index
 from archive.charset import decode_html
 from archive.issues import Issue
 from crawler.extractors import Context, all_values, first_value, node_text
+from crawler.responses import (
+    basename,
+    categories,
+    extension,
+    filename,
+    gone,
+    is_html,
+    json_list,
+    portal_item,
+)
 
 GONE_STATUSES = (404, 410)
 HANDLED_PAGINATION = ("none", "template", "query", "next_link", "jpage", "json_api")
@@ -75,7 +85,7 @@ class ColumnSpider(scrapy.Spider):
 
         A `self` column's start URLs are documents themselves.
         """
-        yield _portal_item(self.portal)
+        yield portal_item(self.portal)
         for column in self.portal.columns:
             if not column.active:
                 self._issue(
@@ -118,7 +128,7 @@ class ColumnSpider(scrapy.Spider):
                 fix="check discovery.tree_regex",
             )
             return
-        for category in _categories(json.loads(found["tree"]), column):
+        for category in categories(json.loads(found["tree"]), column):
             yield self._api_page(
                 column, column.pagination.n_start, {"sid": found["sid"], "category": category}
             )
@@ -146,7 +156,7 @@ class ColumnSpider(scrapy.Spider):
                 capture=response.meta.get("capture"),
             )
             return
-        items = _json_list(data, column.list.items or pag.items)
+        items = json_list(data, column.list.items or pag.items)
         blank = Selector(text="<html></html>")
         for item in items:
             yield from self._list_item(response, column, blank, blank, "", json_item=item)
@@ -214,7 +224,7 @@ class ColumnSpider(scrapy.Spider):
             "list_url": response.url,
             "_capture": response.meta.get("capture"),
         }
-        if _extension(url) in column.list.direct_files:
+        if extension(url) in column.list.direct_files:
             yield self._request(url, self.parse_file, column=column, listing=listing, referer=response.url)
         else:
             request = self._request(
@@ -353,7 +363,7 @@ class ColumnSpider(scrapy.Spider):
 
     def parse_detail(self, response, column, listing: dict):
         """A document page: its metadata fields, main content, attachments and related links."""
-        if not _is_html(response):
+        if not is_html(response):
             yield from self.parse_file(response, column, listing)
             return
         if self._challenge(response):
@@ -361,7 +371,7 @@ class ColumnSpider(scrapy.Spider):
             return
         page_sel, html = self._selector(response)
         if self._soft_404(page_sel, html):
-            yield _gone(response.url, "soft-404", response.meta.get("capture"))
+            yield gone(response.url, "soft-404", response.meta.get("capture"))
             return
         detail = column.detail or self.portal.detail
         main, main_selector = self._main(detail, page_sel)
@@ -415,7 +425,7 @@ class ColumnSpider(scrapy.Spider):
             "related": [],
             "renditions": [],
             "direct_file": True,
-            "filename": _filename(response, listing.get("title")),
+            "filename": filename(response, listing.get("title")),
             "_capture": response.meta.get("capture"),
         }
 
@@ -425,7 +435,7 @@ class ColumnSpider(scrapy.Spider):
             "type": "attachment",
             "url": response.url,
             "document_url": document_url,
-            "name": _filename(response, name),
+            "name": filename(response, name),
             "link_text": name,
             "_capture": response.meta.get("capture"),
         }
@@ -462,18 +472,18 @@ class ColumnSpider(scrapy.Spider):
                 continue
             shown = parse_qs(urlsplit(url).query).get("showname", [""])[0]
             is_file = (
-                _extension(url) in spec.extensions
-                or _extension(shown) in spec.extensions
+                extension(url) in spec.extensions
+                or extension(shown) in spec.extensions
                 or any(p.search(url) for p in spec.url_patterns)
             )
             if is_file:
-                found[url] = {"url": url, "name": shown or node_text(a) or _basename(url)}
+                found[url] = {"url": url, "name": shown or node_text(a) or basename(url)}
         if ctx.json_item is not None:
             for ex in spec.links:
                 if ex.source == "json":
                     for value in all_values([ex], ctx):
                         url = self._absolute(response, value)
-                        found.setdefault(url, {"url": url, "name": _basename(url)})
+                        found.setdefault(url, {"url": url, "name": basename(url)})
         return list(found.values())
 
     def _renditions(self, detail, main) -> list[dict]:
@@ -543,7 +553,7 @@ class ColumnSpider(scrapy.Spider):
         elif failure.check(HttpError):
             response = failure.value.response
             if response.status in GONE_STATUSES and request.callback == self.parse_detail:
-                yield _gone(request.url, f"http-{response.status}", response.meta.get("capture"))
+                yield gone(request.url, f"http-{response.status}", response.meta.get("capture"))
             self._issue(
                 f"http-{response.status}",
                 f"HTTP {response.status} for {request.url}",
@@ -620,86 +630,3 @@ class ColumnSpider(scrapy.Spider):
         self.archive.record_issue(issue)
         self.crawler.stats.inc_value(f"gongkai/issues/{code}")
         self.logger.warning(str(issue))
-
-
-def _json_list(data, path: str | None) -> list:
-    """The list of item objects at a dotted path of a JSON document."""
-    value = data
-    for part in (path or "").split("."):
-        if part:
-            value = value.get(part) if isinstance(value, dict) else None
-    return value if isinstance(value, list) else []
-
-
-def _categories(tree: list, column) -> list:
-    """Category ids of the TREE under the column's ``category`` or ``match_name``, leaves included.
-
-    Nodes with a ``jump_url`` are links to other pages (the guide), not categories.
-    """
-    wanted = {str(column.category)} if column.category else set()
-    names = set(column.match_name)
-
-    def walk(nodes, inside: bool):
-        for node in nodes:
-            hit = inside or str(node.get("id")) in wanted or node.get("name") in names
-            if hit and not node.get("jump_url"):
-                yield node["id"]
-            yield from walk(node.get("children") or [], hit)
-
-    return list(dict.fromkeys(walk(tree, False)))
-
-
-def _gone(url: str, evidence: str, capture: str | None) -> dict:
-    """The document's own URL says it is gone (404, 410, a soft-404 page): evidence for "vanished"."""
-    return {"type": "gone", "url": url, "evidence": evidence, "_capture": capture}
-
-
-def _portal_item(portal) -> dict:
-    """Who publishes on this portal: recorded so the database never needs the config files."""
-    return {
-        "type": "portal",
-        "url": portal.homepage,
-        "id": portal.id,
-        "agency": portal.agency,
-        "agency_aliases": list(portal.agency_aliases),
-        "portal_name": portal.portal_name,
-        "region_code": portal.region_code,
-        "level": portal.level,
-        "family": portal.family,
-        "homepage": portal.homepage,
-        "config": str(portal.path),
-    }
-
-
-def _is_html(response) -> bool:
-    ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
-    head = response.body[:512].lstrip().lower()
-    if head.startswith((b"%pdf", b"pk\x03\x04", b"\xd0\xcf\x11\xe0")):
-        return False
-    return "html" in ctype or head.startswith((b"<!doctype", b"<html", b"<?xml"))
-
-
-def _extension(url: str) -> str:
-    path = unquote(urlsplit(url).path if "://" in url else url)
-    return path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
-
-
-def _basename(url: str) -> str:
-    return unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-
-
-def _filename(response, fallback: str | None) -> str:
-    """File name from Content-Disposition (RFC 5987 first, then plain, trying UTF-8 then GB18030)."""
-    cd = response.headers.get("Content-Disposition", b"")
-    m = re.search(rb"filename\*\s*=\s*([\w-]+)''([^;]+)", cd, re.I)
-    if m:
-        return unquote(m.group(2).decode("latin-1").strip('"'), encoding=m.group(1).decode() or "utf-8")
-    m = re.search(rb'filename\s*=\s*"?([^";]+)"?', cd, re.I)
-    if m:
-        raw = m.group(1)
-        for codec in ("utf-8", "gb18030"):
-            try:
-                return unquote(raw.decode(codec))
-            except UnicodeDecodeError:
-                continue
-    return fallback or _basename(response.url)
