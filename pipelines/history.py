@@ -3,7 +3,8 @@
 A document's history is read from the crawler's observations, crawl by crawl:
 
 - a ``document`` observation gives its content: the sha256 of the extracted main text of its page
-  (so a changed visit counter or sidebar is not a change) and of its attachments' bytes;
+  (so a changed visit counter or sidebar is not a change), of its metadata fields as printed, and of
+  its attachments' bytes;
 - a ``gone`` observation (its own URL answered 404 or 410, or a soft-404 page) makes it vanished —
   never its absence from a list, which only means the list's window moved on;
 - a ``blocked`` observation (a challenge page) is recorded as blocked: neither a deletion nor a
@@ -14,6 +15,7 @@ answering, ``last_seen_crawl`` when it last did.
 """
 
 import hashlib
+import json
 from collections.abc import Callable
 
 STATUS_BY_EVIDENCE = {"gone": "vanished", "blocked": "blocked"}
@@ -38,10 +40,14 @@ def statuses(timeline: list[tuple[str, str, str | None]]) -> list[tuple[str, str
     return out
 
 
-def content_hash(page_text: str | None, page_sha: str | None, attachment_shas: list[str]) -> str:
-    """What counts as the document's content: its main text (or bytes) and its attachments' bytes."""
+def content_hash(
+    page_text: str | None, page_sha: str | None, attachment_shas: list[str], metadata: dict | None = None
+) -> str:
+    """What counts as the document's content: its main text (or bytes), its metadata fields as printed
+    (有效性 turning 失效 is news), and its attachments' bytes. Page chrome is left out."""
     basis = page_text if page_text is not None else (page_sha or "")
     digest = hashlib.sha256(basis.encode("utf-8"))
+    digest.update(json.dumps(metadata or {}, ensure_ascii=False, sort_keys=True).encode("utf-8"))
     for sha in sorted(attachment_shas):
         digest.update(sha.encode("ascii"))
     return digest.hexdigest()

@@ -289,7 +289,9 @@ def _load_history(archive: Archive, db, observations: list[dict], summary) -> No
             found = index.get_capture(archive.db, att_capture) if att_capture else None
             shas.append(found.payload_sha256 if found else "missing")
         text = page.get("text") if page and not page.get("error_code") else None
-        return content_hash(text, capture.payload_sha256 if capture else None, shas)
+        return content_hash(
+            text, capture.payload_sha256 if capture else None, shas, obs["data"].get("raw_fields")
+        )
 
     for (portal, url), evidence in timeline(observations, order, content_of).items():
         doc_id = stable_id(portal, url)

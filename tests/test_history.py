@@ -35,3 +35,9 @@ def test_boilerplate_outside_the_main_text_does_not_change_the_content_hash():
 
 def test_a_replaced_attachment_changes_the_content_hash():
     assert content_hash("正文", None, ["pdf-v1"]) != content_hash("正文", None, ["pdf-v2"])
+
+
+def test_a_metadata_field_turning_invalid_changes_the_content_hash():
+    assert content_hash("正文", None, [], {"validity": "有效"}) != content_hash(
+        "正文", None, [], {"validity": "失效"}
+    )
