@@ -5,10 +5,12 @@ Usage::
     python -m crawler.replica.build [--seeds /work/shared/seeds] [--spec /work/shared/spec]
 
 Steps: plan every document (sites.py, plan.py) → invent each report's statistics, or take a
-seed report's hand-checked ones (stats.py) → render pages, DOCX and PDF (pages.py, hanweb.py,
-report.py, office.py; PDFs via headless LibreOffice) → write the files, the route table, one
-truth JSON per report and the manifest the tests read. The output
-is checked in; a rerun gives the same bytes (randomness is seeded; tool timestamps are fixed).
+seed report's hand-checked ones (stats.py) → for each epoch (epochs.py), apply that night's changes
+and render pages, DOCX and PDF (pages.py, hanweb.py, report.py, office.py; PDFs via headless
+LibreOffice, one run for all epochs) → keep epoch 1 as ``site/`` and what each later epoch changed
+as ``site/_epochs/<n>/`` → write the files, the route table, one truth JSON per report (and per
+report a later epoch corrects, under ``truth/epoch-<n>/``) and the manifest the tests read. The
+output is checked in; a rerun gives the same bytes (randomness is seeded; tool timestamps are fixed).
 """
 
 from __future__ import annotations
@@ -23,11 +25,20 @@ from itertools import permutations
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from crawler.replica import filler, hanweb, office, pages, plan, stats, texts
-from crawler.replica.manifest import FAULT_NOTES, manifest
-from crawler.replica.plan import DOWNLOAD_PATH, JPAGE_PROXY, PAGE_SIZE, Attachment, Doc, path_of, site_path
+from crawler.replica import behaviours, epochs, filler, hanweb, office, overlay, pages, plan, stats, texts
+from crawler.replica.manifest import FAULT_NOTES, epochs_section, manifest
+from crawler.replica.plan import (
+    DOWNLOAD_PATH,
+    JPAGE_PROXY,
+    PAGE_SIZE,
+    Attachment,
+    Doc,
+    column_documents,
+    path_of,
+    site_path,
+)
 from crawler.replica.report import Block, document_blocks, report_blocks
-from crawler.replica.serve import REPLICA_HOSTS, canonical_query
+from crawler.replica.serve import OVERLAY, REPLICA_HOSTS, canonical_query
 from crawler.replica.sites import AGENCIES, HOSTS, Agency, Host, vocabulary
 
 HERE = Path(__file__).resolve().parent
@@ -40,6 +51,11 @@ ERROR_404 = (
     '<!DOCTYPE html><html><head><meta charset="utf-8"><title>404</title></head>'
     "<body><h1>404 Not Found</h1><p>您访问的页面不存在或已被删除。</p></body></html>"
 )
+ERROR_410 = (
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>410 Gone</title></head>'
+    "<body><h1>410 Gone</h1><p>该信息已撤销发布。</p></body></html>"
+)
+ERRORS = {"http_404": (404, ERROR_404), "http_410": (410, ERROR_410), "http_500": (500, ERROR_500)}
 MISSING_DOWNLOAD = (
     '<!DOCTYPE html><html><head><meta charset="utf-8"><title>提示</title></head>'
     "<body><p>对不起，您要下载的文件不存在或已被删除！</p></body></html>"
@@ -50,12 +66,14 @@ MISSING_DOWNLOAD = (
 class Site:
     """Everything a build writes, collected before anything touches the disk."""
 
+    docs: list[Doc] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)  # path under site/ → bytes
     routes: list[dict] = field(default_factory=list)
     pdf_sources: dict[str, tuple[bytes, datetime]] = field(default_factory=dict)  # doc key → DOCX, date
     pdf_files: dict[str, str] = field(default_factory=dict)  # doc key → where its PDF goes
     downloads: dict[str, dict[str, dict]] = field(default_factory=dict)  # host → servlet filename → entry
     truth: dict[str, dict] = field(default_factory=dict)
+    epoch_truth: dict[str, dict] = field(default_factory=dict)  # "epoch-<n>/<name>" → truth record
     manifest: dict = field(default_factory=dict)
 
 
@@ -72,15 +90,18 @@ def main(argv: list[str] | None = None) -> None:
     site = build(args.seeds, args.spec)
     write(site, HERE)
     size = sum(len(data) for data in site.files.values())
-    print(f"replica: {len(site.files)} files, {size / 1e6:.1f} MB, {len(site.truth)} reports")
+    later = sum(1 for path in site.files if path.startswith(f"{OVERLAY}/"))
+    print(
+        f"replica: {len(site.files)} files, {size / 1e6:.1f} MB, {len(site.truth)} reports; "
+        f"epochs {', '.join(map(str, epochs.EPOCHS))} ({later} files changed after epoch 1)"
+    )
 
 
 def build(seeds: Path, spec_dir: Path) -> Site:
-    """Render the whole replica in memory."""
+    """Render the whole replica in memory: every epoch, then epoch 1 plus what later ones change."""
     assert {h.name for h in HOSTS} == set(REPLICA_HOSTS), "serve.REPLICA_HOSTS and sites.HOSTS disagree"
     spec = tomllib.loads((spec_dir / "statistics.toml").read_text(encoding="utf-8"))
-    docs = plan.plan_site()
-    by_key = {doc.key: doc for doc in docs}
+    planned = plan.plan_site()
     figures = {
         agency.slug: stats.agency_statistics(
             spec,
@@ -90,14 +111,25 @@ def build(seeds: Path, spec_dir: Path) -> Site:
         )
         for agency in AGENCIES
     }
-    site = Site()
+    worlds = {
+        epoch: render_epoch(epochs.documents_at(epoch, planned), figures, spec, seeds)
+        for epoch in epochs.EPOCHS
+    }
+    add_pdfs(worlds)
+    return combine(worlds)
+
+
+def render_epoch(
+    docs: list[Doc], figures: dict[str, dict[int, stats.Values]], spec: dict, seeds: Path
+) -> Site:
+    """Everything one epoch serves, but the PDFs (``add_pdfs`` converts every epoch's at once)."""
+    by_key = {doc.key: doc for doc in docs}
+    site = Site(docs)
     for doc in docs:
-        values = figures[doc.agency.slug][doc.report.year] if doc.report else None
+        values = report_values(doc, figures)
         render(doc, site, blocks_of(doc, values, spec, seeds), by_key)
         if doc.report:
             site.truth[f"{doc.agency.slug}-{doc.report.year}"] = truth(doc, values)
-    for key, pdf in office.to_pdf(site.pdf_sources).items():
-        site.files[site.pdf_files[key]] = office.truncated_pdf(pdf) if by_key[key].fault else pdf
     for agency in AGENCIES:
         for column in ("annual_report", "catalog"):
             add_column(site, agency, column, docs)
@@ -105,8 +137,74 @@ def build(seeds: Path, spec_dir: Path) -> Site:
         add_host_pages(site, host)
         if host.family == "hanweb":
             add_servlets(site, host)
-    site.files["routes.json"] = dump({"about": ROUTES_ABOUT, "routes": site.routes})
-    site.manifest = manifest(docs)
+    files, routes = behaviours.build()
+    site.files |= files
+    site.routes += routes
+    return site
+
+
+def report_values(doc: Doc, figures: dict[str, dict[int, stats.Values]]) -> stats.Values | None:
+    """A report's statistics, with a later night's correction; None for any other document."""
+    if not doc.report:
+        return None
+    values = figures[doc.agency.slug][doc.report.year]
+    if doc.correction:
+        key, value = doc.correction
+        assert key in values, f"{doc.key}: no statistic {key} to correct"
+        values = values | {key: value}
+    return values
+
+
+def add_pdfs(worlds: dict[int, Site]) -> None:
+    """Convert every epoch's DOCX to PDF in one LibreOffice run; an unchanged DOCX is converted once.
+
+    A document whose DOCX a later epoch changes is converted again as ``<key>@<epoch>``.
+    """
+    jobs: dict[str, tuple[bytes, datetime]] = {}
+    names: dict[tuple[int, str], str] = {}
+    for epoch, world in worlds.items():
+        for key, source in world.pdf_sources.items():
+            before = names.get((epoch - 1, key))
+            if before is not None and jobs[before] == source:
+                names[(epoch, key)] = before
+            else:
+                names[(epoch, key)] = key if epoch == 1 else f"{key}@{epoch}"
+                jobs[names[(epoch, key)]] = source
+    pdfs = office.to_pdf(jobs)
+    for (epoch, key), name in names.items():
+        world = worlds[epoch]
+        broken = next(doc for doc in world.docs if doc.key == key).fault == "corrupt_attachment"
+        world.files[world.pdf_files[key]] = office.truncated_pdf(pdfs[name]) if broken else pdfs[name]
+
+
+def combine(worlds: dict[int, Site]) -> Site:
+    """Epoch 1 as the site, each later epoch's changed files under ``_epochs/<n>/``, one route table."""
+    site = Site(worlds[1].docs, dict(worlds[1].files), truth=worlds[1].truth)
+    changed_urls = {}
+    for epoch in list(worlds)[1:]:
+        before, world = worlds[epoch - 1], worlds[epoch]
+        overlay.check_vanished(before.files, world.files, world.routes, epoch)
+        changed = sorted(path for path, data in world.files.items() if before.files.get(path) != data)
+        site.files |= {f"{OVERLAY}/{epoch}/{path}": world.files[path] for path in changed}
+        changed_urls[epoch] = overlay.served_urls(changed, world.routes, world.docs)
+        changed_urls[epoch] |= overlay.route_changes(before.routes, world.routes)
+        for name, record in world.truth.items():
+            if record["statistics"] != before.truth[name]["statistics"]:
+                files = {
+                    role: overlay.served_file(site.files, path, epoch)
+                    for role, path in record["files"].items()
+                }
+                site.epoch_truth[f"epoch-{epoch}/{name}"] = record | {"epoch": epoch, "files": files}
+    routes = overlay.merge_routes({epoch: world.routes for epoch, world in worlds.items()})
+    site.files["routes.json"] = dump({"about": ROUTES_ABOUT, "epochs": list(worlds), "routes": routes})
+    site.manifest = manifest(site.docs) | {
+        "behaviours": behaviours.manifest_entries(),
+        "epochs": epochs_section(
+            {epoch: world.docs for epoch, world in worlds.items()},
+            {epoch: world.truth for epoch, world in worlds.items()},
+            {epoch: sorted(urls) for epoch, urls in changed_urls.items()},
+        ),
+    }
     return site
 
 
@@ -127,7 +225,7 @@ def blocks_of(doc: Doc, values: stats.Values | None, spec: dict, seeds: Path) ->
     if doc.kind == "image":
         return []
     paragraphs, ending = filler.honours_body(doc) if doc.fault == "gbk_lying_header" else filler.body(doc)
-    return document_blocks(doc.title, paragraphs, ending)
+    return document_blocks(doc.title, filler.revised(doc, paragraphs) if doc.revised else paragraphs, ending)
 
 
 def render(doc: Doc, site: Site, blocks: list[Block], by_key: dict[str, Doc]) -> None:
@@ -136,9 +234,14 @@ def render(doc: Doc, site: Site, blocks: list[Block], by_key: dict[str, Doc]) ->
         add_attachments(site, doc, blocks)
     if doc.page_url is None:
         return
-    if doc.fault in ("http_404", "http_500"):
+    if doc.fault in ERRORS or doc.gone in ERRORS:
         add_error_route(site, doc)
         return
+    if doc.gone == "soft_404":
+        site.files[site_path(doc.page_url)] = pages.soft_404_page(doc.agency.host).encode()
+        return
+    if doc.blocked:
+        add_challenge_route(site, doc)
     column = doc.home_column
     related = by_key.get(doc.related_key) if doc.related_key else None
     charset = "gbk" if doc.fault == "gbk_lying_header" else "utf-8"
@@ -183,12 +286,30 @@ def page_headers(doc: Doc) -> dict[str, str] | None:
 
 
 def add_error_route(site: Site, doc: Doc) -> None:
-    """A listed page that answers 404 or 500 with an HTML error body."""
-    status, body = (404, ERROR_404) if doc.fault == "http_404" else (500, ERROR_500)
+    """A page that answers 404, 410 or 500 with an HTML error body: a fault, or gone on a later night."""
+    status, body = ERRORS[doc.fault or doc.gone]
     error_file = f"_routes/{doc.agency.host.name}/{status}.html"
     site.files[error_file] = body.encode()
+    note = FAULT_NOTES[doc.fault] if doc.fault else f"removed on a later night: answers {status}"
     site.routes.append(
-        route(doc.page_url, file=error_file, status=status, fault=doc.fault, note=FAULT_NOTES[doc.fault])
+        route(doc.page_url, file=error_file, status=status, fault=doc.fault, gone=doc.gone, note=note)
+    )
+
+
+def add_challenge_route(site: Site, doc: Doc) -> None:
+    """A page that answers a 瑞数-style challenge (412) instead of itself, on a later night (R10)."""
+    challenge_file = f"_routes/{doc.agency.host.name}/412.html"
+    site.files[challenge_file] = behaviours.RUISHU_CHALLENGE.encode()
+    note = "blocked on a later night: a 瑞数-style challenge instead of the page"
+    site.routes.append(
+        route(
+            doc.page_url,
+            file=challenge_file,
+            status=412,
+            headers=behaviours.RUISHU_HEADERS,
+            blocked="ruishu",
+            note=note,
+        )
     )
 
 
@@ -228,11 +349,7 @@ def download(file: Attachment) -> dict:
 
 def add_column(site: Site, agency: Agency, column: str, docs: list[Doc]) -> None:
     """Write every list page of one column (newest first, 15 per page), or its Hanweb records."""
-    listed = sorted(
-        (d for d in docs if d.agency is agency and column in d.columns),
-        key=lambda d: (d.published, d.number),
-        reverse=True,
-    )
+    listed = column_documents(docs, agency, column)
     if agency.host.family == "hanweb":
         add_jpage_column(site, agency, column, listed)
         return
@@ -262,7 +379,7 @@ def add_jpage_column(site: Site, agency: Agency, column: str, listed: list[Doc])
         agency, column, records
     ).encode()
     site.files[jpage_records_file(agency, column)] = dump(records)
-    note = f"{agency.name} {pages.COLUMN_NAMES[column]}: {len(records)} records"
+    note = f"{agency.name} {pages.COLUMN_NAMES[column]}, asked with its own unitid"
     site.routes.append(jpage_route(agency, column, agency, column, note=note))
 
 
@@ -383,9 +500,10 @@ def write(site: Site, root: Path) -> None:
         target = root / "site" / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    (root / "truth").mkdir()
-    for name, record in site.truth.items():
-        (root / "truth" / f"{name}.json").write_bytes(dump(record))
+    for name, record in (site.truth | site.epoch_truth).items():
+        target = root / "truth" / f"{name}.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(dump(record))
     (root / "manifest.json").write_bytes(dump(site.manifest))
 
 
@@ -409,7 +527,14 @@ ROUTES_ABOUT = (
     "'jpage' (POST only) matches the form fields in 'form' and answers the records 'startrecord' to "
     "'endrecord' of the JSON list in 'records' as a Hanweb <datastore>; no match gives an empty "
     "recordset. 'download' serves files[<the 'param' query value>], else 'missing'. "
-    "'fault' marks a deliberate fault (see crawler/replica/README.md); 'quirk' a real-portal oddity."
+    "'slow' sleeps 'delay' seconds (or the 'param' query value) before answering; 'flaky' answers "
+    "'error' to a client's first 'failures' requests (per client and URL, forgotten when the epoch "
+    "changes), then itself. 'epochs' (top level) lists the epochs served; a route with 'epochs': "
+    "{'from': a, 'until': b} answers only in those (no 'until': every later one), else it answers in "
+    "every epoch; a file is read from _epochs/<n>/ for the newest n up to the epoch that has it, else "
+    "from site/ (see crawler/replica/epochs.py). "
+    "'fault' marks a deliberate fault (see crawler/replica/README.md); 'quirk' a real-portal oddity; "
+    "'gone' and 'blocked' a later epoch's change; 'behaviour' a transport misbehaviour (behaviours.py)."
 )
 
 if __name__ == "__main__":

@@ -181,6 +181,17 @@ def body(doc: Doc) -> tuple[list[str], list[str]]:
     ], []
 
 
+def revised(doc: Doc, paragraphs: list[str]) -> list[str]:
+    """A notice's paragraphs with the one after the salutation rewritten (a later night's edit)."""
+    assert doc.kind == "notice", f"{doc.key}: only notices are revised"
+    seat = doc.agency.host.seat
+    rewritten = (
+        f"为进一步做好{topic_of(doc)}工作，根据{seat}委、{seat}政府和上级主管部门工作部署，"
+        f"结合{doc.agency.words['we']}实际，现将有关事项补充通知如下，请认真贯彻执行。"
+    )
+    return [paragraphs[0], rewritten, *paragraphs[2:]]
+
+
 def honours_body(doc: Doc) -> tuple[list[str], list[str]]:
     """Body of the GBK page: a commendation naming people with GBK-only characters."""
     agency, when, seat = doc.agency, doc.published, doc.agency.host.seat

@@ -89,7 +89,7 @@ def detail_content(doc: Doc, body: str, column: str, list_url: str) -> str:
         "索引号": doc.identifier,
         "发布机构": doc.agency.publisher,
         "文号": doc.doc_number,
-        "有效性": "有效" if doc.kind == "notice" else "",
+        "有效性": doc.validity,
         "成文日期": f"{written:%Y-%m-%d}",
         "发布日期": f"{doc.published:%Y-%m-%d}",
     }

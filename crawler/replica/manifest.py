@@ -4,14 +4,16 @@ Per host and agency: the column start URLs with their page and item counts (and,
 data-proxy form of each column), how many distinct documents the columns list (and how many of
 those answer 200), the annual reports with their form, renderings and truth file, the pages
 reachable only as 相关文件, and the fault URLs by kind. A flat ``faults`` list repeats every
-fault with its expected status (a POST-only fault also gives its method and form).
+fault with its expected status (a POST-only fault also gives its method and form). ``epochs``
+says what each later epoch changes (epochs.py), kind by kind, with the URLs; ``behaviours`` (added
+by build.py from behaviours.py) lists the transport misbehaviours.
 """
 
 from __future__ import annotations
 
-from crawler.replica import hanweb
-from crawler.replica.pages import COLUMN_NAMES, column_url
-from crawler.replica.plan import JPAGE_PROXY, PAGE_SIZE, Doc
+from crawler.replica import epochs, filler, hanweb
+from crawler.replica.pages import COLUMN_NAMES, column_url, views
+from crawler.replica.plan import JPAGE_PROXY, PAGE_SIZE, Doc, column_documents
 from crawler.replica.sites import AGENCIES, HOSTS, Agency
 
 STATUS = {
@@ -67,7 +69,7 @@ def agency_entry(agency: Agency, docs: list[Doc]) -> dict:
     """One agency's columns, document counts, reports and faults."""
     columns = {}
     for column in ("annual_report", "catalog"):
-        count = sum(1 for d in docs if column in d.columns)
+        count = len(column_documents(docs, agency, column))
         columns[column] = {
             "name": COLUMN_NAMES[column],
             "start_urls": [column_url(agency, column)],
@@ -76,8 +78,8 @@ def agency_entry(agency: Agency, docs: list[Doc]) -> dict:
         }
         if agency.host.family == "hanweb":
             columns[column]["jpage"] = {"proxy": JPAGE_PROXY, "form": hanweb.proxy_form(agency, column)}
-    listed = [d for d in docs if d.columns]
-    broken = [d for d in listed if d.fault in ("http_404", "http_500")]
+    listed = [d for d in docs if d.columns and d.listed]
+    broken = [d for d in listed if d.fault in ("http_404", "http_500") or d.blocked]
     return {
         "agency": agency.name,
         "publisher": agency.publisher,
@@ -135,3 +137,110 @@ def proxy_fault_request(agency: Agency) -> dict:
         "answers_with": column_url(agency, "catalog"),
         "note": FAULT_NOTES["jpage_wrong_unitid"],
     }
+
+
+EPOCHS_ABOUT = (
+    "What the replica serves after set_epoch(n) (crawler/replica/epochs.py). Epoch 1 is the site as "
+    "the rest of this manifest describes it; each later epoch is the one before plus the changes "
+    "listed under its number, by kind, each with its URL and what it answers then ('status'). "
+    "'lists' gives the columns whose items changed, with their new counts; 'portals' the documents "
+    "every portal lists and how many of them answer 200 with the document; 'changed_urls' every GET "
+    "URL whose answer differs from the epoch before. Every other URL answers byte for byte as before."
+)
+# what a changed document's URL answers in the epoch of the change
+CHANGE_STATUS = {"removed_404": 404, "removed_410": 410, "blocked": 412}
+
+
+def epochs_section(
+    docs: dict[int, list[Doc]], truths: dict[int, dict[str, dict]], changed_urls: dict[int, list[str]]
+) -> dict:
+    """manifest.json ``epochs``: the changes of each epoch after the first, by kind."""
+    section: dict = {"about": EPOCHS_ABOUT}
+    for epoch in list(docs)[1:]:
+        now = {d.key: d for d in docs[epoch]}
+        before = {d.key: d for d in docs[epoch - 1]}
+        kinds: dict[str, list[dict]] = {}
+        for change in epochs.CHANGES:
+            if change.epoch == epoch:
+                entry = change_entry(change, now[change.key], before[change.key], truths)
+                kinds.setdefault(change.kind, []).append(entry)
+            elif change.until == epoch - 1:
+                assert change.kind == "blocked", f"only a block is lifted, not {change.kind}"
+                kinds.setdefault("unblocked", []).append(doc_entry(now[change.key], 200))
+            elif change in epochs.in_force(epoch) and now[change.key].gone:
+                status = CHANGE_STATUS.get(change.kind, 200)
+                kinds.setdefault("still_gone", []).append(doc_entry(now[change.key], status, change.kind))
+        for item, doc in epochs.added_documents(docs[1]):
+            if item.epoch == epoch:
+                kinds.setdefault("added", []).append(added_entry(doc, docs[epoch]))
+        section[str(epoch)] = {
+            "night": f"{epochs.NIGHTS[epoch]:%Y-%m-%d}",
+            **kinds,
+            "lists": changed_lists(docs[epoch], docs[epoch - 1]),
+            "portals": {
+                agency.portal_id: {
+                    key: agency_entry(agency, [d for d in docs[epoch] if d.agency is agency])[key]
+                    for key in ("documents", "documents_ok")
+                }
+                for agency in AGENCIES
+            },
+            "changed_urls": changed_urls[epoch],
+        }
+    return section
+
+
+def doc_entry(doc: Doc, status: int, was: str | None = None) -> dict:
+    """What every change entry says: the URL, its portal and title, the status it answers now."""
+    return {"url": doc.list_url, "portal": doc.agency.portal_id, "title": doc.title, "status": status} | (
+        {"change": was} if was else {}
+    )
+
+
+def change_entry(change: epochs.Change, doc: Doc, before: Doc, truths: dict[int, dict[str, dict]]) -> dict:
+    """One change of an epoch, with what a client can check it by."""
+    entry = doc_entry(doc, CHANGE_STATUS.get(change.kind, 200))
+    lists = [column_url(doc.agency, column) for column in doc.columns]
+    if change.kind == "changed_report":
+        key, value = doc.correction
+        name = f"{doc.agency.slug}-{doc.report.year}"
+        entry |= {
+            "urls": report_entry(doc)["urls"],
+            "statistic": key,
+            "was": truths[change.epoch - 1][name]["statistics"][key],
+            "now": value,
+            "truth": f"crawler/replica/truth/epoch-{change.epoch}/{name}.json",
+            "note": "the HTML table, the PDF and the DOCX all change, each at the same URL",
+        }
+    elif change.kind == "changed_text":
+        was, now = filler.body(before)[0], filler.revised(doc, filler.body(doc)[0])
+        entry |= {"paragraph": {"was": was[1], "now": now[1]}}
+    elif change.kind == "boilerplate_only":
+        entry |= {"chrome": {"浏览次数": [views(before), views(doc)], "归档时间": f"{doc.archived:%Y-%m-%d}"}}
+    elif change.kind == "metadata_only":
+        entry |= {"metadata": {"有效性": [before.validity, doc.validity]}}
+    elif change.kind == "blocked":
+        entry |= {"challenge": "瑞数: 412, $_ts= and an external script, as the behaviour ruishu_challenge"}
+    if not doc.listed:
+        entry |= {"removed_from": lists}
+    return entry
+
+
+def added_entry(doc: Doc, docs: list[Doc]) -> dict:
+    """A new document: where it is listed, and at which place (1 = first) of that list's first page."""
+    column = doc.columns[0]
+    position = [d.key for d in column_documents(docs, doc.agency, column)].index(doc.key) + 1
+    return doc_entry(doc, 200) | {"list": column_url(doc.agency, column), "position": position}
+
+
+def changed_lists(docs: list[Doc], before: list[Doc]) -> dict[str, dict]:
+    """The columns whose items (or their order) differ from the epoch before, with their new size."""
+    lists = {}
+    for agency in AGENCIES:
+        for column in ("annual_report", "catalog"):
+            now = [d.key for d in column_documents(docs, agency, column)]
+            if now != [d.key for d in column_documents(before, agency, column)]:
+                lists[column_url(agency, column)] = {
+                    "items": len(now),
+                    "pages": max(1, -(-len(now) // PAGE_SIZE)),
+                }
+    return lists

@@ -269,10 +269,11 @@ def _public_column_detail(doc: Doc, body: str, column: str, list_url: str) -> st
         "生成日期": f"{written:%Y-%m-%d}",
         "名称": doc.title,
         "文号": doc.doc_number,
-        "有效性": "有效" if doc.kind == "notice" else "",
+        "有效性": doc.validity,
         "发布日期": f"{doc.published:%Y-%m-%d}",
     }
     v = {label: escape(value) for label, value in values.items()}
+    archived = f"　归档时间：{doc.archived:%Y-%m-%d}" if doc.archived else ""
     desktop = f"""<table class="table_suoyin hidden-xs">
 <tr><th>索 引 号：</th><td class="pmingcheng">{v["索引号"]}</td>
 <th>信息分类：</th><td class="pmingcheng">{v["信息分类"]}</td></tr>
@@ -296,12 +297,20 @@ def _public_column_detail(doc: Doc, body: str, column: str, list_url: str) -> st
 </div>
 <h1 class="newstitle">{escape(doc.title)}</h1>
 <div class="newsinfo">发布时间：{doc.published:%Y-%m-%d %H:%M}　来源：{escape(doc.agency.publisher)}
-　浏览次数：<span id="hits">{doc.number % 997}</span></div>
+　浏览次数：<span id="hits">{views(doc)}</span>{archived}</div>
 <div class="j-fontContent" id="zoom">
 {body}
 </div>
 <div class="share">分享到：<a href="javascript:void(0)">微信</a> <a href="javascript:void(0)">微博</a>
 <a href="javascript:window.print()">打印本页</a> <a href="javascript:window.close()">关闭窗口</a></div>"""
+
+
+def views(doc: Doc) -> int:
+    """A public/column page's visit counter (浏览次数); an archived page has been read some more."""
+    return doc.number % 997 + (VIEWS_SINCE_ARCHIVED if doc.archived else 0)
+
+
+VIEWS_SINCE_ARCHIVED = 41
 
 
 def _ankang_detail(doc: Doc, body: str, column: str, list_url: str, related: Doc | None) -> str:
@@ -422,6 +431,15 @@ def home_page(host: Host, agencies: list[Agency]) -> str:
     )
     body = f'<div class="xxgk-home"><h2>政府信息公开</h2><ul class="agency-list">\n{rows}\n</ul></div>'
     return page(host, host.site, {"ColumnName": "首页", "ColumnType": "首页"}, body)
+
+
+def soft_404_page(host: Host) -> str:
+    """What a portal's CMS answers, with status 200, for a document it has deleted (R11): chrome, no body."""
+    content = (
+        '<div class="error-page"><h2>页面不存在</h2>'
+        '<p>对不起，您访问的页面不存在或已被删除。<a href="/">返回首页</a></p></div>'
+    )
+    return page(host, f"页面不存在-{host.site}", {"ColumnName": "提示", "ColumnType": "提示"}, content)
 
 
 def image_body(image_url: str) -> str:

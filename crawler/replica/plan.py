@@ -56,6 +56,14 @@ class Doc:
     attachments: tuple[Attachment, ...] = ()
     identifier: str = ""
     doc_number: str = ""
+    # what a later night did to it (epochs.py); the defaults are epoch 1, as planned
+    listed: bool = True  # False: in no list any more (its URL may still answer)
+    gone: str | None = None  # "http_404", "http_410" or "soft_404": what its URL answers instead
+    blocked: bool = False  # its URL answers a 瑞数-style challenge (412)
+    abolished: bool = False  # 有效性 reads 失效 (public/column and Hanweb metadata tables)
+    archived: datetime | None = None  # public/column chrome: an 归档时间 stamp, and more visits
+    revised: bool = False  # the paragraph after a notice's salutation is rewritten
+    correction: tuple[str, int] | None = None  # a report's statistic, corrected to this value
 
     @property
     def attachment_url(self) -> str | None:
@@ -66,6 +74,11 @@ class Doc:
     def list_url(self) -> str:
         """What a list links to: the page, or the file itself for a bare attachment (form d)."""
         return self.page_url or self.attachment_url or ""
+
+    @property
+    def validity(self) -> str:
+        """有效性 as a metadata table prints it: 有效 for a notice, 失效 once abolished, else empty."""
+        return "失效" if self.abolished else "有效" if self.kind == "notice" else ""
 
     @property
     def home_column(self) -> str:
@@ -262,6 +275,15 @@ def deal_dispositions(docs: list[Doc]) -> list[Doc]:
             doc = replace(doc, attachments=tuple(files))
         result.append(doc)
     return result
+
+
+def column_documents(docs: list[Doc], agency: Agency, column: str) -> list[Doc]:
+    """What one column of an agency lists, newest first (as every family's lists are ordered)."""
+    return sorted(
+        (d for d in docs if d.agency is agency and column in d.columns and d.listed),
+        key=lambda d: (d.published, d.number),
+        reverse=True,
+    )
 
 
 def path_of(url: str) -> str:

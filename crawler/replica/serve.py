@@ -8,17 +8,26 @@ What is served, in order of precedence:
 
 1. a route of a kind from ``site/routes.json``, keyed by (host, decoded path) and answered from
    the request's parameters: ``jpage``, the Hanweb data proxy (POST only; the form's webid,
-   columnid and unitid choose a column's records, ``startrecord``..``endrecord`` the window), and
-   ``download``, the Hanweb download servlet (the ``filename`` parameter chooses the file);
+   columnid and unitid choose a column's records, ``startrecord``..``endrecord`` the window),
+   ``download``, the Hanweb download servlet (the ``filename`` parameter chooses the file), and
+   the misbehaviours ``slow`` (first byte after some seconds) and ``flaky`` (503 twice, then 200);
 2. a route keyed by (host, decoded path, canonical query): list pages with query strings, fixed
-   statuses (404, 500), overridden headers, bodies from ``site/_routes``;
+   statuses (404, 410, 412, 500, 521, redirects), overridden headers, bodies from ``site/_routes``;
 3. a plain file under ``site/<host>/`` (``index.html`` for a directory), typed by extension;
 4. otherwise 404; an unknown host gets 502.
 
-A POST elsewhere is answered as a GET. Every request is logged as one JSON line (time, host,
-path, method, status, bytes) to ``--log`` so tests can assert politeness. Usage::
+All of it as of the server's **epoch** (1, the site as built, unless told otherwise): a route
+marked ``"epochs": {"from": a, "until": b}`` answers only in those epochs, and every file is read
+from the newest ``site/_epochs/<n>/`` (n ≤ epoch) that has it, else from ``site/`` (epochs.py).
+The epoch is set by ``--epoch``, else ``$GONGKAI_REPLICA_EPOCH``, else 1, and changed while the
+server runs through its **control port**, a second listener on 127.0.0.1 that the portal hosts
+cannot reach: ``GET /epoch`` answers the epoch, ``POST /epoch`` with the body ``2`` sets it
+(and forgets every client's ``flaky`` attempts).
 
-    python -m crawler.replica.serve [--port 0] [--log FILE]
+A POST elsewhere is answered as a GET. Every request is logged as one JSON line (time, host,
+path, method, status, bytes, epoch) to ``--log`` so tests can assert politeness. Usage::
+
+    python -m crawler.replica.serve [--port 0] [--log FILE] [--epoch N] [--control-port 0]
 """
 
 from __future__ import annotations
@@ -26,22 +35,28 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote_to_bytes, urlencode, urlsplit
+
+from crawler.replica.control import State, ask, make_control_server
 
 SITE = Path(__file__).resolve().parent / "site"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REPLICA_HOSTS = ("www.li-xian.replica.test", "www.hanyin.replica.test", "www.yueqing.replica.test")
 BANNER = "gongkai replica serving "
+CONTROL_BANNER = "gongkai replica control "
+EPOCH_VARIABLE = "GONGKAI_REPLICA_EPOCH"
+OVERLAY = "_epochs"
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -67,15 +82,25 @@ class Response:
     status: int
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before the first byte
 
 
 @dataclass(frozen=True)
 class Replica:
-    """A running replica: ``url`` is the proxy address to give the crawler."""
+    """A running replica: ``url`` is the proxy address to give the crawler; ``control_url`` sets the epoch."""
 
     url: str
     hosts: tuple[str, ...]
     log_path: Path | None = None
+    control_url: str = ""
+
+    def set_epoch(self, epoch: int) -> None:
+        """Serve ``epoch`` from the next request on (POST to the control port)."""
+        ask(f"{self.control_url}/epoch", str(epoch).encode())
+
+    def epoch(self) -> int:
+        """The epoch being served."""
+        return int(ask(f"{self.control_url}/epoch"))
 
 
 def is_replica_host(host: str) -> bool:
@@ -103,10 +128,14 @@ def decode_path(raw: str) -> str | None:
 
 @dataclass(frozen=True)
 class Routes:
-    """``routes.json`` as lookups: plain routes by (host, path, query), kinds by (host, path)."""
+    """``routes.json`` as lookups: plain routes by (host, path, query), kinds by (host, path).
 
-    exact: dict[tuple[str, str, str], dict]
+    A key may hold one route per epoch range; ``in_epoch`` picks among them.
+    """
+
+    exact: dict[tuple[str, str, str], list[dict]]
     kinds: dict[tuple[str, str], list[dict]]
+    epochs: tuple[int, ...] = (1,)
 
 
 def load_routes(site: Path = SITE) -> Routes:
@@ -117,8 +146,26 @@ def load_routes(site: Path = SITE) -> Routes:
         if "kind" in r:
             kinds.setdefault((r["host"], r["path"]), []).append(r)
         else:
-            exact[(r["host"], r["path"], canonical_query(r.get("query", "")))] = r
-    return Routes(exact, kinds)
+            exact.setdefault((r["host"], r["path"], canonical_query(r.get("query", ""))), []).append(r)
+    return Routes(exact, kinds, tuple(table.get("epochs", (1,))))
+
+
+def in_epoch(routes: list[dict], epoch: int) -> list[dict]:
+    """The routes that answer in ``epoch``: those without ``epochs``, and those whose range holds it."""
+    return [
+        r
+        for r in routes
+        if r.get("epochs", {}).get("from", 1) <= epoch <= r.get("epochs", {}).get("until", epoch)
+    ]
+
+
+def located(relative: str, epoch: int, site: Path = SITE) -> Path:
+    """Where a file under site/ is in ``epoch``: the newest overlay ``_epochs/<n>/`` holding it, or site/."""
+    for n in range(epoch, 1, -1):
+        candidate = site / OVERLAY / str(n) / relative
+        if candidate.is_file():
+            return candidate
+    return site / relative
 
 
 def content_type(path: Path) -> str:
@@ -126,9 +173,9 @@ def content_type(path: Path) -> str:
     return CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
 
 
-def route_response(route: dict, site: Path = SITE) -> Response:
+def route_response(route: dict, site: Path = SITE, epoch: int = 1) -> Response:
     """Answer from a route: its status, its body file (or none) and its header overrides."""
-    body_file = site / route["file"] if route.get("file") else None
+    body_file = located(route["file"], epoch, site) if route.get("file") else None
     body = body_file.read_bytes() if body_file else b""
     headers = {"Content-Type": content_type(body_file)} if body_file else {}
     headers.update(route.get("headers", {}))
@@ -138,17 +185,46 @@ def route_response(route: dict, site: Path = SITE) -> Response:
     return Response(route.get("status", 200), body, headers)
 
 
-def kind_response(routes: list[dict], method: str, params: dict[str, str], site: Path = SITE) -> Response:
-    """Answer a servlet route (all ``routes`` share one host and path, and so one kind)."""
-    kind = routes[0]["kind"]
-    if kind == "download":
-        route = routes[0]
-        return route_response(route["files"].get(params.get(route["param"], ""), route["missing"]), site)
+def kind_response(
+    routes: list[dict],
+    method: str,
+    params: dict[str, str],
+    site: Path = SITE,
+    epoch: int = 1,
+    attempt: int = 1,
+) -> Response:
+    """Answer a servlet or misbehaviour route (all ``routes`` share one host and path, so one kind).
+
+    ``attempt`` is how many times this client has now asked for this URL (``flaky`` counts them).
+    """
+    route = routes[0]
+    if route["kind"] == "download":
+        return route_response(
+            route["files"].get(params.get(route["param"], ""), route["missing"]), site, epoch
+        )
+    if route["kind"] == "slow":
+        delay = min(_seconds(params.get(route["param"]), route["delay"]), SLOW_MAX_SECONDS)
+        return replace(route_response(route, site, epoch), delay=delay)
+    if route["kind"] == "flaky":
+        return route_response(route["error"] if attempt <= route["failures"] else route, site, epoch)
     if method != "POST":  # the data proxy only takes its form in a POST body
         return Response(405, b"", {"Allow": "POST", "Content-Type": "text/plain; charset=utf-8"})
     chosen = next((r for r in routes if all(params.get(k) == v for k, v in r["form"].items())), None)
-    records = json.loads((site / chosen["records"]).read_text(encoding="utf-8")) if chosen else []
+    records = (
+        json.loads(located(chosen["records"], epoch, site).read_text(encoding="utf-8")) if chosen else []
+    )
     return Response(200, datastore(records, params).encode(), {"Content-Type": "text/xml;charset=UTF-8"})
+
+
+SLOW_MAX_SECONDS = 30.0
+
+
+def _seconds(text: str | None, default: float) -> float:
+    """A non-negative number of seconds from a request parameter, or ``default``."""
+    try:
+        return max(float(text), 0.0) if text else default
+    except ValueError:
+        return default
 
 
 def datastore(records: list[str], params: dict[str, str]) -> str:
@@ -171,14 +247,17 @@ def _number(text: str | None, default: int) -> int:
     return int(text) if text and text.isdigit() and int(text) > 0 else default
 
 
-def static_response(host: str, path: str, site: Path = SITE) -> Response | None:
-    """Answer from a plain file under ``site/<host>/``; None when there is none."""
+def static_response(host: str, path: str, site: Path = SITE, epoch: int = 1) -> Response | None:
+    """Answer from a plain file under ``site/<host>/`` (or its epoch's overlay); None when there is none."""
     root = (site / host).resolve()
     try:
         target = (root / path.lstrip("/")).resolve()
         if target.is_dir():
             target = target / "index.html"
-        found = target.is_relative_to(root) and target.is_file()
+        if not target.is_relative_to(root):
+            return None
+        target = located(f"{host}/{target.relative_to(root)}", epoch, site)
+        found = target.is_file()
     except (OSError, ValueError):  # e.g. a NUL byte or an over-long name in the request path
         return None
     return Response(200, target.read_bytes(), {"Content-Type": content_type(target)}) if found else None
@@ -192,24 +271,28 @@ def respond(
     site: Path = SITE,
     method: str = "GET",
     form: str = "",
+    epoch: int = 1,
+    attempt: Callable[[], int] = lambda: 1,
 ) -> Response:
     """Dispatch one request to a servlet, a route, a static file, a 404 or (unknown host) a 502.
 
     ``form`` is a POST body (application/x-www-form-urlencoded); its fields join the query's, as
-    a JSP's request parameters do.
+    a JSP's request parameters do. ``attempt`` counts this client's request (``flaky`` routes only).
     """
     if host not in REPLICA_HOSTS:
         text = f"gongkai replica: unknown host {host!r}; serves {', '.join(REPLICA_HOSTS)}\n"
         return Response(502, text.encode(), {"Content-Type": "text/plain; charset=utf-8"})
     path = decode_path(raw_path)
-    if path is not None and (host, path) in routes.kinds:
+    kinds = in_epoch(routes.kinds.get((host, path), []), epoch)
+    if path is not None and kinds:
         params = {**dict(parse_qsl(query, keep_blank_values=True)), **dict(parse_qsl(form))}
-        return kind_response(routes.kinds[(host, path)], method, params, site)
+        count = attempt() if kinds[0]["kind"] == "flaky" else 1
+        return kind_response(kinds, method, params, site, epoch, count)
     if path is not None:
-        route = routes.exact.get((host, path, canonical_query(query)))
+        route = in_epoch(routes.exact.get((host, path, canonical_query(query)), []), epoch)
         if route:
-            return route_response(route, site)
-        found = static_response(host, path, site)
+            return route_response(route[0], site, epoch)
+        found = static_response(host, path, site, epoch)
         if found:
             return found
     return Response(404, NOT_FOUND.encode(), {"Content-Type": "text/html; charset=utf-8"})
@@ -241,7 +324,19 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, send_body: bool, form: str = "") -> None:
         started = time.time()
         host, path, query = split_target(self.path, self.headers.get("Host"))
-        response = respond(host, path, query, self.server.routes, method=self.command, form=form)
+        state = self.server.state
+        epoch = state.epoch
+        client = (self.client_address[0], self.headers.get("User-Agent", ""), host, path, query)
+        response = respond(
+            host,
+            path,
+            query,
+            self.server.routes,
+            method=self.command,
+            form=form,
+            epoch=epoch,
+            attempt=lambda: state.attempt(client),
+        )
         # Logged before answering: once a client has its response, the log already holds the request.
         shown = (decode_path(path) or path) + (f"?{query}" if query else "")
         log_request(
@@ -253,8 +348,10 @@ class _Handler(BaseHTTPRequestHandler):
                 "method": self.command,
                 "status": response.status,
                 "bytes": len(response.body) if send_body else 0,
+                "epoch": epoch,
             },
         )
+        time.sleep(response.delay)
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
@@ -276,50 +373,57 @@ def log_request(server: ThreadingHTTPServer, entry: dict) -> None:
         server.log_file.flush()
 
 
-def make_server(port: int = 0, log_path: Path | None = None) -> ThreadingHTTPServer:
-    """Bind the replica to 127.0.0.1:port (0 = any free port) with routes and log attached."""
+def make_server(port: int = 0, log_path: Path | None = None, epoch: int = 1) -> ThreadingHTTPServer:
+    """Bind the replica to 127.0.0.1:port (0 = any free port) with routes, state and log attached."""
+    routes = load_routes()
+    state = State(epoch, routes.epochs)
+    state.set_epoch(epoch)  # refuses an epoch the build has not made
     server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
     server.daemon_threads = True
-    server.routes = load_routes()
+    server.routes, server.state = routes, state
     server.log_lock = threading.Lock()
     server.log_file = open(log_path, "a", encoding="utf-8") if log_path else None  # noqa: SIM115
     return server
 
 
 @contextmanager
-def running_replica(log_path: Path | str | None = None) -> Iterator[Replica]:
+def running_replica(log_path: Path | str | None = None, epoch: int | None = None) -> Iterator[Replica]:
     """Run the replica in a subprocess for the duration of a ``with`` block.
 
-    Example::
+    ``epoch`` None serves ``$GONGKAI_REPLICA_EPOCH``, else 1. Example::
 
         with running_replica(tmp_path / "requests.jsonl") as replica:
             opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": replica.url}))
+            ...
+            replica.set_epoch(2)  # the next night
     """
     log = Path(log_path).resolve() if log_path else None
     command = [sys.executable, "-m", "crawler.replica.serve", "--port", "0"]
     command += ["--log", str(log)] if log else []
+    command += ["--epoch", str(epoch)] if epoch is not None else []
     with tempfile.TemporaryFile() as stderr:
         process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=stderr, text=True)
         try:
-            yield Replica(_read_banner(process, stderr), REPLICA_HOSTS, log)
+            url, control_url = _read_banner(process, stderr)
+            yield Replica(url, REPLICA_HOSTS, log, control_url)
         finally:
             _stop(process)
 
 
-def _read_banner(process: subprocess.Popen, stderr) -> str:
-    """Wait for the banner line and return the URL in it; explain if the server died first."""
+def _read_banner(process: subprocess.Popen, stderr) -> tuple[str, str]:
+    """Wait for the two banner lines and return their URLs; explain if the server died first."""
     watchdog = threading.Timer(30, process.kill)  # a hung start must not hang the test run
     watchdog.start()
     try:
-        line = process.stdout.readline()
+        lines = [process.stdout.readline(), process.stdout.readline()]
     finally:
         watchdog.cancel()
-    if not line.startswith(BANNER):
+    if not (lines[0].startswith(BANNER) and lines[1].startswith(CONTROL_BANNER)):
         process.wait(5)
         stderr.seek(0)
         detail = stderr.read().decode("utf-8", "replace")
         raise RuntimeError(f"replica server exited (code {process.returncode}) before serving:\n{detail}")
-    return line[len(BANNER) :].strip()
+    return lines[0][len(BANNER) :].strip(), lines[1][len(CONTROL_BANNER) :].strip()
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -341,15 +445,38 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 = any free port)")
     parser.add_argument("--log", type=Path, help="append one JSON line per request to this file")
+    parser.add_argument(
+        "--epoch", type=int, help=f"epoch to serve first (default: ${EPOCH_VARIABLE}, else 1; see epochs.py)"
+    )
+    parser.add_argument(
+        "--control-port", type=int, default=0, help="control port on 127.0.0.1 (0 = any free port)"
+    )
     args = parser.parse_args(argv)
-    server = make_server(args.port, args.log)
+    epoch = args.epoch if args.epoch is not None else _epoch_from_environment(parser)
+    try:
+        server = make_server(args.port, args.log, epoch)
+    except ValueError as error:
+        parser.error(f"--epoch {epoch}: {error}")
+    control = make_control_server(server.state, args.control_port)
+    threading.Thread(target=control.serve_forever, daemon=True).start()
     print(f"{BANNER}http://127.0.0.1:{server.server_address[1]}", flush=True)
+    print(f"{CONTROL_BANNER}http://127.0.0.1:{control.server_address[1]}", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        control.shutdown()
         server.server_close()
+        control.server_close()
+
+
+def _epoch_from_environment(parser: argparse.ArgumentParser) -> int:
+    """The epoch ``$GONGKAI_REPLICA_EPOCH`` names, or 1 when it is unset or empty."""
+    value = os.environ.get(EPOCH_VARIABLE, "").strip()
+    if value and not value.isdigit():
+        parser.error(f"${EPOCH_VARIABLE} must be an epoch number such as 2, not {value!r}")
+    return int(value) if value else 1
 
 
 if __name__ == "__main__":
