@@ -92,7 +92,7 @@ def run_crawl(
     if not interrupted:
         crawl_id = archive.begin_crawl(ids)
     started = time.monotonic()
-    process = CrawlerProcess(install_root_handler=True, settings={"LOG_LEVEL": "WARNING"})
+    process = CrawlerProcess(settings={"LOG_LEVEL": "WARNING", "LOG_INSTALL_ROOT_HANDLER": True})
     crawlers = []
     for portal in portals:
         settings = scrapy_settings(portal, run_settings, replica_proxy)

@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, quote, unquote, urljoin, urlsplit
 import scrapy
 from parsel import Selector
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, DownloadCancelledError
+from scrapy.exceptions import DontCloseSpider, DownloadCancelledError, DownloadTimeoutError
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.defer import CancelledError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
@@ -573,7 +573,7 @@ class ColumnSpider(scrapy.Spider):
             self._issue(
                 "dns-lookup-failed", f"host not found: {urlsplit(request.url).hostname}", url=request.url
             )
-        elif failure.check(TimeoutError, TCPTimedOutError):
+        elif failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
             self._issue(
                 "timeout",
                 f"no answer within the download timeout for {request.url}",
