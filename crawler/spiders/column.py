@@ -375,27 +375,30 @@ class ColumnSpider(scrapy.Spider):
             return
         detail = column.detail or self.portal.detail
         main, main_selector = self._main(detail, page_sel)
-        ctx = Context(node=page_sel, page=page_sel, url=response.url, html=html, list_item=listing, main=main)
+        ctx = Context(
+            node=page_sel,
+            page=page_sel,
+            url=response.url,
+            html=html,
+            list_item=listing,
+            main=main,
+            json_item=response.meta.get("json_item"),
+        )
         fields, raw, sources = self._fields(detail, ctx)
         attachments = self._attachments(response, ctx)
         related = all_values(detail.related, ctx) if detail.related else []
-        renditions = self._renditions(detail, main)
-        yield {
-            "type": "document",
-            "column": column.key,
-            "column_kind": column.kind,
-            "url": response.url,
-            "requested_url": response.meta.get("requested_url", response.url),
-            "listing": listing,
-            "fields": fields,
-            "raw_fields": raw,
-            "field_sources": sources,
-            "main_selector": main_selector,
-            "attachments": attachments,
-            "related": [self._absolute(response, r) for r in related],
-            "renditions": renditions,
-            "_capture": response.meta.get("capture"),
-        }
+        yield _document(
+            response,
+            column,
+            listing,
+            fields=fields,
+            raw_fields=raw,
+            field_sources=sources,
+            main_selector=main_selector,
+            attachments=attachments,
+            related=[self._absolute(response, r) for r in related],
+            renditions=self._renditions(detail, main),
+        )
         for att in attachments:
             request = self._request(
                 att["url"],
@@ -410,24 +413,15 @@ class ColumnSpider(scrapy.Spider):
 
     def parse_file(self, response, column, listing: dict):
         """A file linked straight from a list (a report published only as a PDF): itself a document."""
-        yield {
-            "type": "document",
-            "column": column.key,
-            "column_kind": column.kind,
-            "url": response.url,
-            "requested_url": response.meta.get("requested_url", response.url),
-            "listing": listing,
-            "fields": {"title": listing.get("title"), "published_date": listing.get("date")},
-            "raw_fields": {},
-            "field_sources": {"title": "list", "published_date": "list"},
-            "main_selector": None,
-            "attachments": [],
-            "related": [],
-            "renditions": [],
-            "direct_file": True,
-            "filename": filename(response, listing.get("title")),
-            "_capture": response.meta.get("capture"),
-        }
+        yield _document(
+            response,
+            column,
+            listing,
+            fields={"title": listing.get("title"), "published_date": listing.get("date")},
+            field_sources={"title": "list", "published_date": "list"},
+            direct_file=True,
+            filename=filename(response, listing.get("title")),
+        )
 
     def parse_attachment(self, response, document_url: str, name: str):
         """An attachment: recorded with its file name as the portal gave it."""
@@ -630,3 +624,27 @@ class ColumnSpider(scrapy.Spider):
         self.archive.record_issue(issue)
         self.crawler.stats.inc_value(f"gongkai/issues/{code}")
         self.logger.warning(str(issue))
+
+
+def _document(response, column, listing: dict, **found) -> dict:
+    """The ``document`` observation of a page or file: what the crawler read, beside its capture."""
+    empty = {
+        "fields": {},
+        "raw_fields": {},
+        "field_sources": {},
+        "main_selector": None,
+        "attachments": [],
+        "related": [],
+        "renditions": [],
+    }
+    return {
+        "type": "document",
+        "column": column.key,
+        "column_kind": column.kind,
+        "url": response.url,
+        "requested_url": response.meta.get("requested_url", response.url),
+        "listing": listing,
+        **empty,
+        **found,
+        "_capture": response.meta.get("capture"),
+    }
