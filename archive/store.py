@@ -33,6 +33,18 @@ RENAMED_HEADERS = {"transfer-encoding": "X-Archive-Orig-Transfer-Encoding"}
 RENAMED_BACK = {v.lower(): k for k, v in RENAMED_HEADERS.items()}
 
 
+class RawHTTPHeaders(StatusAndHeaders):
+    """HTTP headers written to WARC byte for byte as received.
+
+    Header values arrive as bytes; they are carried as latin-1 strings (one character per byte) and
+    written back with latin-1. warcio would otherwise percent-encode a non-ASCII value (a GBK file
+    name in Content-Disposition), and the archive would no longer hold what the server sent.
+    """
+
+    def to_ascii_bytes(self, filter_func=None) -> bytes:
+        return self.to_str(filter_func).encode("latin-1") + b"\r\n"
+
+
 def sha256_hex(data: bytes) -> str:
     """Hex sha256 of `data`: the payload key used everywhere in gongkai."""
     return hashlib.sha256(data).hexdigest()
@@ -178,7 +190,7 @@ class Archive:
         self._require_crawl()
         sha = sha256_hex(body)
         content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
-        http_headers = StatusAndHeaders(
+        http_headers = RawHTTPHeaders(
             f"{status} {reason}".strip(),
             [(RENAMED_HEADERS.get(k.lower(), k), v) for k, v in headers],
             protocol=protocol,
@@ -272,13 +284,21 @@ class Archive:
 
     # -- reading ------------------------------------------------------------------------------
 
-    def read_response(self, capture: Capture) -> tuple[int, list[tuple[str, str]], bytes]:
-        """Status, headers and raw body of a capture, as the server sent them (a resumed crawl replays it)."""
-        record_path = self.warc_dir / capture.warc_file
-        with open(record_path, "rb") as f:
+    def read_response(self, capture: Capture) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """Status, headers and raw body of a capture, as the server sent them (a resumed crawl replays it).
+
+        Headers are read from the record's raw bytes, not from warcio's decoded strings, so a header
+        in GBK comes back exactly as it was sent.
+        """
+        with open(self.warc_dir / capture.warc_file, "rb") as f:
             f.seek(capture.warc_offset)
-            record = next(iter(ArchiveIterator(f)))
-            headers = [(RENAMED_BACK.get(k.lower(), k), v) for k, v in record.http_headers.headers]
+            record = next(iter(ArchiveIterator(f, no_record_parse=True)))
+            head = record.raw_stream.read().split(b"\r\n\r\n", 1)[0]
+        headers = []
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            original = RENAMED_BACK.get(name.decode("latin-1").lower())
+            headers.append((original.encode("latin-1") if original else name, value.strip()))
         return capture.status, headers, self.read_payload(capture, decoded=False)
 
     def read_payload(self, capture: Capture, decoded: bool = True) -> bytes:

@@ -92,7 +92,7 @@ class ConditionalRequestMiddleware:
         if earlier is None:
             return None
         _, headers, _ = spider.archive.read_response(earlier)
-        validators = {k.lower(): v for k, v in headers}
+        validators = {k.decode("latin-1").lower(): v for k, v in headers}
         if "etag" in validators:
             request.headers["If-None-Match"] = validators["etag"]
         if "last-modified" in validators:
@@ -113,7 +113,7 @@ class ConditionalRequestMiddleware:
         return _replayed(request, status, headers, body)
 
 
-def _replayed(request, status: int, headers: list[tuple[str, str]], body: bytes):
+def _replayed(request, status: int, headers: list[tuple[bytes, bytes]], body: bytes):
     """A Scrapy response of the right class rebuilt from an archived one."""
     cls = responsetypes.from_args(headers=Headers(headers), url=request.url, body=body)
     return cls(url=request.url, status=status, headers=Headers(headers), body=body, request=request)

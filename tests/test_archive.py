@@ -1,5 +1,7 @@
 """The archive: WARC records written with warcio, indexed, stored once, read back byte for byte."""
 
+import gzip
+
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.store import Archive, sha256_hex
@@ -97,3 +99,21 @@ def test_transfer_encoding_header_is_renamed_because_the_body_is_stored_dechunke
         record = next(iter(ArchiveIterator(f)))
         assert record.http_headers.get_header("X-Archive-Orig-Transfer-Encoding") == "chunked"
         assert record.content_stream().read() == b"hello"
+
+
+def test_non_ascii_header_bytes_are_archived_and_read_back_exactly(tmp_path):
+    archive = _crawl(tmp_path)
+    raw_name = "年度报告.pdf".encode("gbk")
+    header = b'attachment; filename="' + raw_name + b'"'
+    capture = archive.store_response(
+        portal="p",
+        url="http://example.replica.test/f",
+        status=200,
+        headers=[("Content-Disposition", header.decode("latin-1"))],
+        body=b"%PDF",
+    )
+    archive.end_crawl({})
+    _, headers, body = archive.read_response(capture)
+    assert (headers, body) == ([(b"Content-Disposition", header)], b"%PDF")
+    raw = gzip.decompress((tmp_path / "archive" / "warc" / capture.warc_file).read_bytes())
+    assert b"Content-Disposition: " + header + b"\r\n" in raw
