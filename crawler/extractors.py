@@ -10,13 +10,15 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urljoin
 
 from parsel import Selector
 
 # Whitespace inside labels is noise: "索  引  号", "文　号" (U+3000), "标\n题".
 _WS = re.compile(r"[\s\u3000\xa0]+")
+# Portals stamp dates in Beijing time: a Unix timestamp of local midnight is the day after in UTC.
+CHINA = timezone(timedelta(hours=8))
 _DATE_PARTS = re.compile(
     r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2}))?"
 )
@@ -231,7 +233,7 @@ def normalise_date(value: str, ctx: Context | None = None) -> str:
     """A date as ISO ``YYYY-MM-DD`` (with ``THH:MM`` when a time is given); unparseable → ''."""
     text = _WS.sub("", value)
     if text.isdigit() and len(text) == 10:  # Unix seconds (gkmlpt JSON)
-        return datetime.fromtimestamp(int(text), UTC).strftime("%Y-%m-%d")
+        return datetime.fromtimestamp(int(text), CHINA).strftime("%Y-%m-%d")
     m = _DATE_PARTS.search(value.replace("\n", ""))
     if not m:
         return ""

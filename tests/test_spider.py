@@ -72,3 +72,10 @@ def test_gkmlpt_tree_categories_are_found_by_name_with_their_children_and_withou
     ]
     column = next(c for c in load_portal(ROOT / "crawler/portals/sg-gxs.toml").columns if c.key == "catalog")
     assert categories(tree, column) == [1002, 1003, 1004]
+
+
+def test_unix_timestamps_are_read_as_beijing_dates():
+    from crawler.extractors import normalise_date
+
+    # 2024-01-26 00:00 in Beijing is still 2024-01-25 in UTC.
+    assert normalise_date("1706198400") == "2024-01-26"

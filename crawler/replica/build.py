@@ -6,9 +6,10 @@ Usage::
 
 Steps: plan every document (sites.py, plan.py) → invent each report's statistics, or take a
 seed report's hand-checked ones (stats.py) → for each epoch (epochs.py), apply that night's changes
-and render pages, DOCX and PDF (pages.py, hanweb.py, report.py, office.py; PDFs via headless
-LibreOffice, one run for all epochs) → keep epoch 1 as ``site/`` and what each later epoch changed
-as ``site/_epochs/<n>/`` → write the files, the route table, one truth JSON per report (and per
+and render pages, DOCX and PDF (pages.py, hanweb.py, gkmlpt.py, gongkai.py, trs.py, report.py,
+office.py; PDFs via headless LibreOffice, one run for all epochs), then the lists of families A, D
+and F (lists.py; the gkmlpt API gives file sizes) → keep epoch 1 as ``site/`` and what each later
+epoch changed as ``site/_epochs/<n>/`` → write the files, the route table, one truth JSON per report (and per
 report a later epoch corrects, under ``truth/epoch-<n>/``) and the manifest the tests read. The
 output is checked in; a rerun gives the same bytes (randomness is seeded; tool timestamps are fixed).
 """
@@ -23,9 +24,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import permutations
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-from crawler.replica import behaviours, epochs, filler, hanweb, office, overlay, pages, plan, stats, texts
+from crawler.replica import (
+    behaviours,
+    epochs,
+    filler,
+    hanweb,
+    lists,
+    office,
+    overlay,
+    pages,
+    plan,
+    stats,
+    texts,
+)
 from crawler.replica.manifest import FAULT_NOTES, epochs_section, manifest
 from crawler.replica.plan import (
     DOWNLOAD_PATH,
@@ -34,11 +47,11 @@ from crawler.replica.plan import (
     Attachment,
     Doc,
     column_documents,
-    path_of,
+    route,
     site_path,
 )
 from crawler.replica.report import Block, document_blocks, report_blocks
-from crawler.replica.serve import OVERLAY, REPLICA_HOSTS, canonical_query
+from crawler.replica.serve import OVERLAY, REPLICA_HOSTS
 from crawler.replica.sites import AGENCIES, HOSTS, Agency, Host, vocabulary
 
 HERE = Path(__file__).resolve().parent
@@ -116,6 +129,8 @@ def build(seeds: Path, spec_dir: Path) -> Site:
         for epoch in epochs.EPOCHS
     }
     add_pdfs(worlds)
+    for world in worlds.values():
+        add_family_lists(world)
     return combine(worlds)
 
 
@@ -131,6 +146,8 @@ def render_epoch(
         if doc.report:
             site.truth[f"{doc.agency.slug}-{doc.report.year}"] = truth(doc, values)
     for agency in AGENCIES:
+        if agency.host.family in lists.FAMILIES:
+            continue  # add_family_lists, once the PDFs exist
         for column in ("annual_report", "catalog"):
             add_column(site, agency, column, docs)
     for host in HOSTS:
@@ -175,6 +192,15 @@ def add_pdfs(worlds: dict[int, Site]) -> None:
         world = worlds[epoch]
         broken = next(doc for doc in world.docs if doc.key == key).fault == "corrupt_attachment"
         world.files[world.pdf_files[key]] = office.truncated_pdf(pdfs[name]) if broken else pdfs[name]
+
+
+def add_family_lists(world: Site) -> None:
+    """The lists of every agency of families A, D and F (lists.py), from the epoch's files."""
+    for agency in AGENCIES:
+        if agency.host.family in lists.FAMILIES:
+            files, routes = lists.agency_lists(agency, world.docs, world.files)
+            world.files |= files
+            world.routes += routes
 
 
 def combine(worlds: dict[int, Site]) -> Site:
@@ -224,7 +250,8 @@ def blocks_of(doc: Doc, values: stats.Values | None, spec: dict, seeds: Path) ->
         )
     if doc.kind == "image":
         return []
-    paragraphs, ending = filler.honours_body(doc) if doc.fault == "gbk_lying_header" else filler.body(doc)
+    honours = doc.fault in filler.GBK_FAULTS
+    paragraphs, ending = filler.honours_body(doc) if honours else filler.body(doc)
     return document_blocks(doc.title, filler.revised(doc, paragraphs) if doc.revised else paragraphs, ending)
 
 
@@ -244,9 +271,9 @@ def render(doc: Doc, site: Site, blocks: list[Block], by_key: dict[str, Doc]) ->
         add_challenge_route(site, doc)
     column = doc.home_column
     related = by_key.get(doc.related_key) if doc.related_key else None
-    charset = "gbk" if doc.fault == "gbk_lying_header" else "utf-8"
+    charset = PAGE_CHARSETS.get(doc.fault or "", "utf-8")  # as declared; GB 2312 pages are GBK bytes
     html = pages.detail_page(doc, body_html(site, doc, blocks), column, related, charset)
-    site.files[site_path(doc.page_url)] = html.encode(charset)
+    site.files[site_path(doc.page_url)] = html.encode("gbk" if charset == "gb2312" else charset)
     headers = page_headers(doc)
     if headers:
         quirk = None if doc.fault else "no_charset"
@@ -265,10 +292,13 @@ def render(doc: Doc, site: Site, blocks: list[Block], by_key: dict[str, Doc]) ->
         )
 
 
+PAGE_CHARSETS = {"gbk_lying_header": "gbk", "gbk_meta_charset": "gb2312"}
+
+
 def body_html(site: Site, doc: Doc, blocks: list[Block]) -> str:
     """The main content of a page: the image of a 一图读懂 page, 详见附件 (form b), or the blocks."""
     if doc.kind == "image":
-        image_url = f"http://{doc.agency.host.name}/Uploadfiles/{doc.published:%Y/%m}/{doc.number}.png"
+        image_url = plan.image_url(doc)
         site.files[site_path(image_url)] = office.png_bytes(750, 900, IMAGE_BANDS)
         return pages.image_body(image_url)
     if doc.report and doc.report.form == "b":
@@ -277,9 +307,11 @@ def body_html(site: Site, doc: Doc, blocks: list[Block]) -> str:
 
 
 def page_headers(doc: Doc) -> dict[str, str] | None:
-    """Header overrides of a page: the GBK page's lying charset, the Ankang guides' missing one."""
+    """Header overrides of a page: a GBK page's lying or missing charset, the Ankang guides' missing one."""
     if doc.fault == "gbk_lying_header":
         return {"Content-Type": "text/html; charset=utf-8"}
+    if doc.fault == "gbk_meta_charset":
+        return {"Content-Type": "text/html"}
     if doc.kind == "guide" and doc.agency.host.family == "ankang-node":
         return {"Content-Type": "text/html"}
     return None
@@ -431,6 +463,9 @@ DISCLOSURE_INDEX = {
     "public-column": "zwgk/index.html",
     "ankang-node": "Node-9001.html",
     "hanweb": "col/col1229000002/index.html",
+    "gkmlpt": "zwgk/index.html",
+    "sd-gongkai": "gongkai/index.html",
+    "trs-static": "xxgk/index.html",
 }
 
 
@@ -441,15 +476,7 @@ def add_host_pages(site: Site, host: Host) -> None:
     site.files[f"{host.name}/{DISCLOSURE_INDEX[host.family]}"] = home
     site.files[f"{host.name}/robots.txt"] = b"User-agent: *\nAllow: /\n"
     site.files[f"{host.name}/static/style.css"] = pages.STYLE.encode()
-
-
-def route(url: str, **fields: object) -> dict:
-    """A routes.json entry for an absolute replica URL."""
-    parts = urlsplit(url)
-    entry = {"host": parts.hostname, "path": path_of(url).split("?")[0]}
-    if parts.query:
-        entry["query"] = canonical_query(parts.query)
-    return entry | {key: value for key, value in fields.items() if value is not None}
+    site.files |= lists.host_files(host)
 
 
 def seed_values(spec_dir: Path, seed: str | None) -> stats.Values | None:
@@ -526,7 +553,9 @@ ROUTES_ABOUT = (
     "Routes with a 'kind' are keyed by host and path only and answer from the request's parameters: "
     "'jpage' (POST only) matches the form fields in 'form' and answers the records 'startrecord' to "
     "'endrecord' of the JSON list in 'records' as a Hanweb <datastore>; no match gives an empty "
-    "recordset. 'download' serves files[<the 'param' query value>], else 'missing'. "
+    "recordset. 'docs_api' (GET) picks the route whose 'channel' is the request's and answers "
+    "{'total', 'docs'}: the items 'page' (from 1) of 'size' (default 15) of the JSON list in 'records'. "
+    "'download' serves files[<the 'param' query value>], else 'missing'. "
     "'slow' sleeps 'delay' seconds (or the 'param' query value) before answering; 'flaky' answers "
     "'error' to a client's first 'failures' requests (per client and URL, forgotten when the epoch "
     "changes), then itself. 'epochs' (top level) lists the epochs served; a route with 'epochs': "

@@ -87,6 +87,40 @@ TOWNS = {
         "双河口镇",
         "观音河镇",
     ),
+    "www.sg.replica.test": (
+        "浈江区",
+        "武江区",
+        "曲江区",
+        "乐昌市",
+        "南雄市",
+        "仁化县",
+        "始兴县",
+        "翁源县",
+        "新丰县",
+        "乳源瑶族自治县",
+    ),
+    "www.zibo.replica.test": (
+        "张店区",
+        "淄川区",
+        "博山区",
+        "临淄区",
+        "周村区",
+        "桓台县",
+        "高青县",
+        "沂源县",
+    ),
+    "www.trs.replica.test": (
+        "漳江街道",
+        "陬市镇",
+        "盘塘镇",
+        "热市镇",
+        "黄石镇",
+        "郑家驿镇",
+        "茶庵铺镇",
+        "木塘垸镇",
+        "理公港镇",
+        "牛车河镇",
+    ),
     "www.yueqing.replica.test": (
         "乐成街道",
         "城南街道",
@@ -108,7 +142,9 @@ FAULT_TITLES = {
     "http_404": ("{short}关于开展{year}年“安全生产月”活动的通知", "notice"),
     "http_500": ("{short}关于{year}年第三季度“双随机”抽查结果的公告", "announcement"),
     "corrupt_attachment": ("关于举办{year}年个体工商户经营者业务培训班的通知", "notice"),
+    "gbk_meta_charset": ("{short}关于表彰{last_year}年度先进基层社和先进个人的通报", "notice"),
 }
+GBK_FAULTS = ("gbk_lying_header", "gbk_meta_charset")  # pages served as GBK: their body is honours_body
 # names a GB2312 label cannot hold (镕 喆 堃): the GBK page must carry them intact
 HONOURED = ("王镕", "李喆", "张堃", "刘芳", "陈建军", "杨晓燕")
 

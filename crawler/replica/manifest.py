@@ -11,7 +11,7 @@ by build.py from behaviours.py) lists the transport misbehaviours.
 
 from __future__ import annotations
 
-from crawler.replica import epochs, filler, hanweb
+from crawler.replica import epochs, filler, hanweb, lists
 from crawler.replica.pages import COLUMN_NAMES, column_url, views
 from crawler.replica.plan import JPAGE_PROXY, PAGE_SIZE, Doc, column_documents
 from crawler.replica.sites import AGENCIES, HOSTS, Agency
@@ -23,6 +23,7 @@ STATUS = {
     "corrupt_attachment": 200,
     "duplicate_listing": 200,
     "jpage_wrong_unitid": 200,
+    "gbk_meta_charset": 200,
 }
 FAULT_NOTES = {
     "http_404": "listed in the catalogue, but the detail URL answers 404",
@@ -32,6 +33,9 @@ FAULT_NOTES = {
     "duplicate_listing": "the same report page listed in the annual-report column and in the catalogue (R45)",
     "jpage_wrong_unitid": "the data proxy asked for one column with another column's unitid answers 200 "
     "with that other column's records (R20)",
+    "gbk_meta_charset": 'GBK bytes, header "text/html" without a charset, '
+    '<meta http-equiv="Content-Type" content="text/html; charset=gb2312"> and names a GB 2312 label '
+    "cannot hold (R13, R16)",
 }
 
 
@@ -69,6 +73,9 @@ def agency_entry(agency: Agency, docs: list[Doc]) -> dict:
     """One agency's columns, document counts, reports and faults."""
     columns = {}
     for column in ("annual_report", "catalog"):
+        if agency.host.family in lists.FAMILIES:
+            columns[column] = lists.manifest_column(agency, column, docs)
+            continue
         count = len(column_documents(docs, agency, column))
         columns[column] = {
             "name": COLUMN_NAMES[column],

@@ -1,12 +1,14 @@
-"""HTML of the replica portals: family markup from portals.md §4 (C, E; B in hanweb.py) and chrome.
+"""HTML of the replica portals: family markup from portals.md §4 (C, E; others in their modules) and chrome.
 
 Family C ("public/column", 澧县): lists ``ul.xxgk_nav_list > li`` with ``pageCount:N,`` in a
 script; details with ``table.table_suoyin`` twice (desktop and mobile), ``h1.newstitle`` and
 ``div.j-fontContent``. Family E (Ankang Node/Content, 汉阴): lists ``ul.newlist > li`` with a
 ``div.page`` pager whose last link (尾页) names the last page; details with an ``索引号: …`` block,
-``h1`` and ``div.xqCent``. Family B (Hanweb, 乐清): see hanweb.py. All carry the standard head meta
-tags and the navigation-heavy chrome of real portals (department menus, footer with
-网站标识码/ICP, off-site links).
+``h1`` and ``div.xqCent``. Family B (Hanweb, 乐清): hanweb.py; A (gkmlpt, 韶关): gkmlpt.py; D (Shandong
+gongkai, 淄博): gongkai.py; F (TRS static, 桃源): trs.py; each gives the family's part of a page and
+this module puts the chrome around it. All pages but the gkmlpt shell carry the standard head meta
+tags and the navigation-heavy chrome of real portals (department menus, footer with 网站标识码/ICP,
+off-site links).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 from datetime import timedelta
 from html import escape
 
-from crawler.replica import hanweb
+from crawler.replica import gkmlpt, gongkai, hanweb, trs
 from crawler.replica.plan import Doc, path_of
 from crawler.replica.report import Block
 from crawler.replica.sites import Agency, Host
@@ -73,11 +75,30 @@ OFFSITE = {
     "湖南省": ("http://www.gov.cn/", "http://www.hunan.gov.cn/", "http://www.changde.gov.cn/"),
     "陕西省": ("http://www.gov.cn/", "http://www.shaanxi.gov.cn/", "http://www.ankang.gov.cn/"),
     "浙江省": ("http://www.gov.cn/", "http://www.zj.gov.cn/", "http://www.wenzhou.gov.cn/"),
+    "广东省": ("http://www.gov.cn/", "http://www.gd.gov.cn/", "http://www.sg.gov.cn/"),
+    "山东省": ("http://www.gov.cn/", "http://www.shandong.gov.cn/", "http://www.zibo.gov.cn/"),
 }
+# top-level channels of the new families' portals (政务公开 is the disclosure index)
+NAV_PATHS = ("", "zwgk", "zwfw", "hdjl", "sjkf", "ztzl", "zjxx")
+DISCLOSURE_PATH = {"gkmlpt": "zwgk", "sd-gongkai": "gongkai", "trs-static": "xxgk"}
+# the families whose markup is in a module of its own (attachments, details)
+FAMILY_MODULES = {"hanweb": hanweb, "gkmlpt": gkmlpt, "sd-gongkai": gongkai, "trs-static": trs}
 
 
-def page(host: Host, title: str, meta: dict[str, str], content: str, charset: str = "utf-8") -> str:
-    """A whole page: head with the government-site meta tags, chrome around ``content``."""
+def page(
+    host: Host,
+    title: str,
+    meta: dict[str, str],
+    content: str,
+    charset: str = "utf-8",
+    head: str = "",
+    http_equiv: bool = False,
+) -> str:
+    """A whole page: head with the government-site meta tags, chrome around ``content``.
+
+    ``head`` is added at the end of the head (a page's own script); ``http_equiv`` declares the
+    charset the old way, ``<meta http-equiv="Content-Type" content="text/html; charset=…">``.
+    """
     tags = "\n".join(
         f'<meta name="{name}" content="{escape(value)}">'
         for name, value in {
@@ -90,12 +111,12 @@ def page(host: Host, title: str, meta: dict[str, str], content: str, charset: st
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
-<meta charset="{charset}">
+{_charset_tag(charset, http_equiv)}
 <meta http-equiv="X-UA-Compatible" content="IE=edge">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)}</title>
 {tags}
-<link rel="stylesheet" href="/static/style.css">
+<link rel="stylesheet" href="/static/style.css">{head}
 </head>
 <body>
 {header(host)}
@@ -106,6 +127,12 @@ def page(host: Host, title: str, meta: dict[str, str], content: str, charset: st
 </body>
 </html>
 """
+
+
+def _charset_tag(charset: str, http_equiv: bool) -> str:
+    if http_equiv:
+        return f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+    return f'<meta charset="{charset}">'
 
 
 def header(host: Host) -> str:
@@ -141,6 +168,12 @@ def _department_url(host: Host, index: int) -> str:
         return f"/zwgk/public/column/{int(host.organ_id) + 11 + index}?type=4&action=list&nav=3"
     if host.family == "hanweb":
         return f"/col/col{1229000100 + index}/index.html"
+    if host.family == "gkmlpt":
+        return f"/sgbm{index + 1:02d}/gkmlpt/index"
+    if host.family == "sd-gongkai":
+        return f"/gongkai/site_bm{index + 1:02d}/"
+    if host.family == "trs-static":
+        return f"/xxgk/bmxxgk/bm{index + 1:02d}/index.html"
     return f"/Node-{8800 + index}.html"
 
 
@@ -150,6 +183,8 @@ def _nav_url(host: Host, index: int) -> str:
         return f"/zwgk/index.html#nav{index}"
     if host.family == "hanweb":
         return f"/col/col{1229000001 + index}/index.html"
+    if host.family in DISCLOSURE_PATH:
+        return f"/{DISCLOSURE_PATH[host.family] if index == 1 else NAV_PATHS[index]}/"
     return f"/Node-{8700 + index}.html"
 
 
@@ -214,8 +249,9 @@ def table_html(grid: Grid) -> str:
 
 def attachment_html(doc: Doc) -> str:
     """The 附件 lines under a body (raw Chinese hrefs on Ankang, the servlet on Hanweb, as published)."""
-    if doc.agency.host.family == "hanweb":
-        return hanweb.attachment_html(doc)
+    family = doc.agency.host.family
+    if family in FAMILY_MODULES:
+        return FAMILY_MODULES[family].attachment_html(doc)
     lines = []
     for file in doc.attachments:
         href, name = escape(path_of(file.url)), escape(file.name)
@@ -241,6 +277,13 @@ def column_url(agency: Agency, column: str, page_number: int = 1) -> str:
     if host.family == "hanweb":
         page_query = "" if page_number == 1 else f"?uid={agency.unit_id(column)}&pageNum={page_number}"
         return f"http://{host.name}/col/col{ident}/index.html{page_query}"
+    if host.family == "gkmlpt":  # the views of the Vue shell; the category is the hash route
+        view = "annualreport" if column == "annual_report" else "index"
+        return f"http://{host.name}/{agency.unit}/gkmlpt/{view}#{ident}"
+    if host.family == "sd-gongkai":  # the shell; its pages come from the JSON list
+        return f"http://{host.name}/gongkai/site_{agency.unit}/{ident}/"
+    if host.family == "trs-static":
+        return trs.section_url(agency, column) + trs.page_name(page_number - 1)
     suffix = "" if page_number == 1 else f"_{page_number}"
     return f"http://{host.name}/Node-{ident}{suffix}.html"
 
@@ -248,15 +291,22 @@ def column_url(agency: Agency, column: str, page_number: int = 1) -> str:
 def detail_page(doc: Doc, body: str, column: str, related: Doc | None, charset: str = "utf-8") -> str:
     """A document page in its family's markup."""
     name, list_url = COLUMN_NAMES[column], column_url(doc.agency, column)
-    if doc.agency.host.family == "public-column":
+    family, head = doc.agency.host.family, ""
+    if family == "public-column":
         content = _public_column_detail(doc, body, name, list_url)
-    elif doc.agency.host.family == "hanweb":
+    elif family == "hanweb":
         content = hanweb.detail_content(doc, body, name, list_url)
+    elif family == "gkmlpt":
+        content, head = gkmlpt.detail_content(doc, body), gkmlpt.detail_head(doc, body)
+    elif family == "sd-gongkai":
+        content = gongkai.detail_content(doc, body, name, related)
+    elif family == "trs-static":
+        content = trs.detail_content(doc, body, name, list_url)
     else:
         content = _ankang_detail(doc, body, name, list_url, related)
-    return page(
-        doc.agency.host, f"{doc.title}-{doc.agency.host.site}", report_meta(doc, name), content, charset
-    )
+    title = f"{doc.title}-{doc.agency.host.site}"
+    http_equiv = family == "trs-static"
+    return page(doc.agency.host, title, report_meta(doc, name), content, charset, head, http_equiv)
 
 
 def _public_column_detail(doc: Doc, body: str, column: str, list_url: str) -> str:

@@ -2,24 +2,34 @@
 
 Everything is decided here, before anything is rendered, from the tables of sites.py and one
 seeded random generator per agency, so a rebuild gives the same site. Document numbers
-(public/column ``docId``, Ankang ``Content`` id, Hanweb ``art_<col>_<id>``) grow with the
-publication date across a host, as a CMS's do.
+(public/column ``docId``, Ankang ``Content`` id, Hanweb ``art_<col>_<id>``, gkmlpt ``post_<id>``,
+TRS ``t<date>_<id>``, the gongkai 索引号 sequence) grow with the publication date across a host, as
+a CMS's do; a gongkai document id is a MongoDB-style ObjectId whose first 8 hex digits are its time.
 """
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import random
 import string
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from crawler.replica import filler
+from crawler.replica.serve import canonical_query
 from crawler.replica.sites import AGENCIES, HOSTS, Agency, Host, ReportPlan
 
 PAGE_SIZE = 15
-FORM_ATTACHMENTS = {"a": (), "b": ("pdf",), "c": ("docx",), "d": ("pdf",), "e": ("pdf", "docx")}
+FORM_ATTACHMENTS = {
+    "a": (),
+    "b": ("pdf",),
+    "c": ("docx",),
+    "d": ("pdf",),
+    "e": ("pdf", "docx"),
+    "f": ("pdf",),
+}
 # Content-Disposition forms of the Hanweb download servlet, dealt to its files in turn (R35)
 DISPOSITIONS = ("rfc5987", "gbk_raw", "percent_utf8", "none")
 DOWNLOAD_PATH = "/module/download/downfile.jsp"
@@ -137,7 +147,8 @@ def agency_documents(agency: Agency) -> list[Doc]:
 def report_document(agency: Agency, plan: ReportPlan, rng: random.Random) -> Doc:
     """An annual report, published in January after its year (条例 art. 49)."""
     columns = ("annual_report", "catalog") if plan.year == agency.duplicate_year else ("annual_report",)
-    image = agency.host.family == "ankang-node" and plan.year == 2023 and plan.form != "d"  # 一图读懂
+    # 一图读懂 (Ankang, 相关文件) and 图片解读 (gongkai, the renditions row) of the 2023 report
+    image = agency.host.family in ("ankang-node", "sd-gongkai") and plan.year == 2023 and plan.form != "d"
     drawn = _when(rng, plan.year + 1, 1, rng.randint(12, 30))
     return Doc(
         f"{agency.slug}-report-{plan.year}",
@@ -197,6 +208,9 @@ NUMBERING = {
     "public-column": (1168600931, 300, 9000),
     "ankang-node": (2611451, 40, 900),
     "hanweb": (58700012, 200, 4000),
+    "gkmlpt": (2398031, 300, 3000),
+    "sd-gongkai": (5500012, 40, 900),
+    "trs-static": (1185720, 300, 5000),
 }
 
 
@@ -216,17 +230,26 @@ def address(doc: Doc) -> Doc:
     """Fill in URLs, attachments, the 索引号 and the 文号 of a numbered document."""
     agency, host, when = doc.agency, doc.agency.host, doc.published
     has_page = not (doc.report and doc.report.form == "d")
+    identifier = f"{agency.index_code}/{when.year}-{doc.number % 100000:05d}"
     if host.family == "public-column":
         page = f"http://{host.name}/zwgk/public/{host.organ_id}/{doc.number}.html"
-        identifier = f"{agency.index_code}/{when.year}-{doc.number % 100000:05d}"
     elif host.family == "ankang-node":
         page = f"http://{host.name}/Content-{doc.number}.html"
         identifier = f"{agency.index_code}-GK-{when.year}-{doc.number % 10000:04d}"
-    else:
+    elif host.family == "hanweb":
         column = agency.column_id(doc.home_column)
         page = f"http://{host.name}/art/{when.year}/{when.month}/{when.day}/art_{column}_{doc.number}.html"
-        identifier = f"{agency.index_code}/{when.year}-{doc.number % 100000:05d}"
+    elif host.family == "gkmlpt":
+        n = doc.number
+        page = f"http://{host.name}/{agency.unit}/gkmlpt/content/{n // 10**6}/{n // 10**3}/post_{n}.html"
+    elif host.family == "sd-gongkai":
+        page = f"{gongkai_folder(doc)}/doc_{object_id(doc)}.html"
+        identifier = f"{agency.index_code}/{when.year}-{doc.number}"
+    else:  # trs-static: /<section>/<YYYYMM>/t<YYYYMMDD>_<id>.html
+        page = f"{trs_folder(doc)}/t{when:%Y%m%d}_{doc.number}.html"
     number = f"{agency.doc_prefix}〔{when.year}〕{doc.number % 37 + 1}号" if doc.kind == "notice" else ""
+    if host.family == "sd-gongkai" and not number:
+        number = "〔〕号"  # the empty 文号 template the platform prints (portals.md R29)
     return replace(
         doc,
         page_url=page if has_page else None,
@@ -241,7 +264,9 @@ def attachment(doc: Doc, ext: str, index: int) -> Attachment:
 
     public/column: the upload store ``/u/cms/www/<yyyymm>/…``, downloaded as octet-stream;
     Ankang: raw Chinese paths under ``/Uploadfiles/``; Hanweb: the download servlet, with the
-    name in ``showname`` and a hex storage name in ``filename``.
+    name in ``showname`` and a hex storage name in ``filename``; gkmlpt: the attachment store
+    ``/<dept>/attachment/<a//10^6>/<a//10^3>/<a>/<post id>.<ext>``; gongkai: ``doc_<id>_<32 hex>.<ext>``
+    beside the page; TRS: ``P0<YYYYMMDD><12 digits>.<ext>`` in the page's month folder.
     """
     host, when = doc.agency.host, doc.published
     name = "附件：报名汇总表.pdf" if doc.fault == "corrupt_attachment" else f"{doc.title}.{ext}"
@@ -257,9 +282,56 @@ def attachment(doc: Doc, ext: str, index: int) -> Attachment:
         else:
             url = f"http://{host.name}/Uploadfiles/{when:%Y}/{when:%m}/{stem}.{ext}"
         return Attachment(ext, url, name, site_path(url))
+    if host.family in ("gkmlpt", "sd-gongkai", "trs-static"):
+        url = _stored_file(doc, ext, index)
+        return Attachment(ext, url, name, site_path(url))
     stored = hashlib.md5(f"{doc.key}:{ext}".encode()).hexdigest() + f".{ext}"  # noqa: S324 (a name)
     url = f"http://{host.name}{DOWNLOAD_PATH}?classid=0&showname={quote(name)}&filename={stored}"
     return Attachment(ext, url, name, f"_routes/{host.name}/download/{stored}")
+
+
+def _stored_file(doc: Doc, ext: str, index: int) -> str:
+    """URL of a file in the gkmlpt, gongkai or TRS store (see ``attachment``)."""
+    agency, host, when = doc.agency, doc.agency.host, doc.published
+    if host.family == "gkmlpt":
+        a = gkmlpt_attachment_id(doc, index)
+        return f"http://{host.name}/{agency.unit}/attachment/{a // 10**6}/{a // 10**3}/{a}/{doc.number}.{ext}"
+    if host.family == "sd-gongkai":
+        tail = hashlib.md5(f"{doc.key}:{ext}".encode()).hexdigest()  # noqa: S324 (a name)
+        return f"{gongkai_folder(doc)}/doc_{object_id(doc)}_{tail}.{ext}"
+    rng = random.Random(f"replica-file:{doc.key}:{ext}")
+    digits = "".join(rng.choice(string.digits) for _ in range(12))
+    return f"{trs_folder(doc)}/P0{when:%Y%m%d}{digits}.{ext}"
+
+
+def gkmlpt_attachment_id(doc: Doc, index: int) -> int:
+    """The gkmlpt attachment id of a post's file (ids grow with the posts')."""
+    return doc.number * 7 // 10 + index
+
+
+def object_id(doc: Doc) -> str:
+    """A gongkai document id: a MongoDB ObjectId, 8 hex digits of its time (UTC) then 16 of its own."""
+    seconds = calendar.timegm(doc.published.timetuple()) - 8 * 3600  # published in Beijing time
+    return f"{seconds:08x}" + hashlib.md5(f"replica-oid:{doc.key}".encode()).hexdigest()[:16]  # noqa: S324
+
+
+def gongkai_folder(doc: Doc) -> str:
+    """The channel folder of a gongkai document: ``http://<host>/gongkai/site_<unit>/<channel>``."""
+    agency = doc.agency
+    return f"http://{agency.host.name}/gongkai/site_{agency.unit}/{agency.column_id(doc.home_column)}"
+
+
+def trs_folder(doc: Doc) -> str:
+    """The month folder of a TRS document in its section: ``http://<host>/xxgk/<section>/<YYYYMM>``."""
+    agency = doc.agency
+    return f"http://{agency.host.name}/xxgk/{agency.column_id(doc.home_column)}/{doc.published:%Y%m}"
+
+
+def image_url(doc: Doc) -> str:
+    """Where the picture of a 一图读懂 / 图片解读 page is (Ankang's upload folder, else beside the page)."""
+    if doc.agency.host.family == "ankang-node":
+        return f"http://{doc.agency.host.name}/Uploadfiles/{doc.published:%Y/%m}/{doc.number}.png"
+    return (doc.page_url or "").removesuffix(".html") + ".png"
 
 
 def deal_dispositions(docs: list[Doc]) -> list[Doc]:
@@ -294,3 +366,12 @@ def path_of(url: str) -> str:
 def site_path(url: str) -> str:
     """Where a plain file for ``url`` lives under site/."""
     return url.split("/", 3)[2] + path_of(url).split("?")[0]
+
+
+def route(url: str, **fields: object) -> dict:
+    """A routes.json entry for an absolute replica URL."""
+    parts = urlsplit(url)
+    entry = {"host": parts.hostname, "path": path_of(url).split("?")[0]}
+    if parts.query:
+        entry["query"] = canonical_query(parts.query)
+    return entry | {key: value for key, value in fields.items() if value is not None}

@@ -9,6 +9,7 @@ What is served, in order of precedence:
 1. a route of a kind from ``site/routes.json``, keyed by (host, decoded path) and answered from
    the request's parameters: ``jpage``, the Hanweb data proxy (POST only; the form's webid,
    columnid and unitid choose a column's records, ``startrecord``..``endrecord`` the window),
+   ``docs_api``, the gongkai JSON list (``channel`` chooses the list, ``page`` and ``size`` the slice),
    ``download``, the Hanweb download servlet (the ``filename`` parameter chooses the file), and
    the misbehaviours ``slow`` (first byte after some seconds) and ``flaky`` (503 twice, then 200);
 2. a route keyed by (host, decoded path, canonical query): list pages with query strings, fixed
@@ -52,7 +53,14 @@ from crawler.replica.control import State, ask, make_control_server
 
 SITE = Path(__file__).resolve().parent / "site"
 REPO_ROOT = Path(__file__).resolve().parents[2]
-REPLICA_HOSTS = ("www.li-xian.replica.test", "www.hanyin.replica.test", "www.yueqing.replica.test")
+REPLICA_HOSTS = (
+    "www.li-xian.replica.test",
+    "www.hanyin.replica.test",
+    "www.yueqing.replica.test",
+    "www.sg.replica.test",
+    "www.zibo.replica.test",
+    "www.trs.replica.test",
+)
 BANNER = "gongkai replica serving "
 CONTROL_BANNER = "gongkai replica control "
 EPOCH_VARIABLE = "GONGKAI_REPLICA_EPOCH"
@@ -207,6 +215,12 @@ def kind_response(
         return replace(route_response(route, site, epoch), delay=delay)
     if route["kind"] == "flaky":
         return route_response(route["error"] if attempt <= route["failures"] else route, site, epoch)
+    if route["kind"] == "docs_api":
+        chosen = next((r for r in routes if r["channel"] == params.get("channel")), None)
+        docs = (
+            json.loads(located(chosen["records"], epoch, site).read_text(encoding="utf-8")) if chosen else []
+        )
+        return Response(200, docs_page(docs, params), {"Content-Type": "application/json;charset=UTF-8"})
     if method != "POST":  # the data proxy only takes its form in a POST body
         return Response(405, b"", {"Allow": "POST", "Content-Type": "text/plain; charset=utf-8"})
     chosen = next((r for r in routes if all(params.get(k) == v for k, v in r["form"].items())), None)
@@ -240,6 +254,14 @@ def datastore(records: list[str], params: dict[str, str]) -> str:
         f"<totalpage>{math.ceil(len(records) / per_page)}</totalpage>\n"
         f"<recordset>\n{rows}</recordset></datastore>\n"
     )
+
+
+def docs_page(docs: list[dict], params: dict[str, str]) -> bytes:
+    """The gongkai list's answer: the total and the items of page ``page`` (from 1) of ``size``."""
+    size = min(_number(params.get("size"), 15), 100)
+    page = _number(params.get("page"), 1)
+    window = docs[(page - 1) * size : page * size]
+    return json.dumps({"total": len(docs), "docs": window}, ensure_ascii=False).encode()
 
 
 def _number(text: str | None, default: int) -> int:

@@ -1,10 +1,10 @@
 """Who is on the replica portal: its hosts, their agencies, and each agency's annual reports.
 
-Fixed tables only; plan.py turns them into documents and URLs. Three hosts, one per family of
-portals.md §4 that the replica models (C public/column, E Ankang Node/Content, B Hanweb JCMS),
-two agencies each. Three reports are the seed reports themselves (``seed_report``): their
-statistics are the hand-checked values of ``spec/expected/<seed>.toml`` and their narrative is
-the seed text as it stands.
+Fixed tables only; plan.py turns them into documents and URLs. Six hosts, one per family of
+portals.md §4: C public/column, E Ankang Node/Content and B Hanweb JCMS with two agencies each;
+A gkmlpt, D Shandong gongkai and F TRS static with one agency each. Three reports are the seed
+reports themselves (``seed_report``): their statistics are the hand-checked values of
+``spec/expected/<seed>.toml`` and their narrative is the seed text as it stands.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ class Host:
     """One portal (virtual host) of the replica."""
 
     name: str
-    family: str  # "public-column" | "ankang-node" | "hanweb"
+    family: str  # "public-column" | "ankang-node" | "hanweb" | "gkmlpt" | "sd-gongkai" | "trs-static"
     site: str
     county: str
     city: str
@@ -40,8 +40,8 @@ class Host:
 class ReportPlan:
     """One annual report: year, rendering form, statistics profile, narrative seed and title.
 
-    Forms (portals.md R34, plus e): a HTML tables; b 详见附件 + PDF; c full HTML + DOCX; d PDF
-    straight from the list; e full HTML + PDF + DOCX. Profiles: ``distinct`` (every cell a
+    Forms (portals.md R34, plus e and f): a HTML tables; b 详见附件 + PDF; c full HTML + DOCX; d PDF
+    straight from the list; e full HTML + PDF + DOCX; f full HTML + PDF. Profiles: ``distinct`` (every cell a
     different non-zero number), ``small`` (a quiet body's numbers, a blank or two) and ``seed``
     (the values of ``spec/expected/<seed_report>.toml``, blanks included).
     """
@@ -80,13 +80,15 @@ class Agency:
     catalog_items: int = 40  # 3 list pages of 15
     annual_unit: str = ""  # Hanweb unitid of each column's list (the jpage container)
     catalog_unit: str = ""
+    unit: str = ""  # gkmlpt department path (/<unit>/gkmlpt/), gongkai unit code (/gongkai/site_<unit>/)
+    sid: str = ""  # gkmlpt site id (window._CONFIG.SID)
 
     @property
     def portal_id(self) -> str:
         return f"replica-{self.slug}"
 
     def column_id(self, column: str) -> str:
-        """The catId / Node id / column id of ``annual_report`` or ``catalog``."""
+        """The catId / Node id / column id / gkmlpt category / gongkai channel / TRS section of a column."""
         return self.annual_column if column == "annual_report" else self.catalog_column
 
     def unit_id(self, column: str) -> str:
@@ -132,6 +134,45 @@ YUEQING = Host(
     "浙公网安备 33038202000101号",
     web_id="3307",
     seat="市",
+)
+
+SHAOGUAN = Host(
+    "www.sg.replica.test",
+    "gkmlpt",
+    "韶关市人民政府",
+    "韶关市",
+    "韶关",
+    "广东省",
+    "440200",
+    "4402000001",
+    "粤ICP备05008812号",
+    "粤公网安备 44020302000101号",
+    seat="市",
+)
+ZIBO = Host(
+    "www.zibo.replica.test",
+    "sd-gongkai",
+    "淄博市人民政府",
+    "淄博市",
+    "淄博",
+    "山东省",
+    "370300",
+    "3703000001",
+    "鲁ICP备05001958号",
+    "鲁公网安备 37030302000109号",
+    seat="市",
+)
+TAOYUAN = Host(
+    "www.trs.replica.test",
+    "trs-static",
+    "桃源县人民政府",
+    "桃源县",
+    "常德",
+    "湖南省",
+    "430725",
+    "4307250001",
+    "湘ICP备05008829号",
+    "湘公网安备 43072502000135号",
 )
 
 _COOP = {
@@ -366,8 +407,95 @@ AGENCIES = (
         annual_unit="7741940",
         catalog_unit="7741937",
     ),
+    Agency(
+        slug="sg-gxs",
+        host=SHAOGUAN,
+        name="韶关市供销合作联社",
+        publisher="韶关市供销合作联社",
+        kind="coop",
+        annual_column="2817",  # gkmlpt category of 政府信息公开年报
+        catalog_column="2812",  # 法定主动公开内容; its children are 2813 and 2814, the guide node 2811
+        index_code="11440200MB2D16703T",
+        doc_prefix="韶供联发",
+        words={
+            **_COOP,
+            "short": "韶关市供销社",
+            "local": "市供销社",
+            "wechat": "韶关供销",
+            "phone": "0751-8882316",
+            "units": "各县（市、区）供销社",
+            "subsidiary": "韶关市供销集团有限公司",
+        },
+        reports=(
+            ReportPlan(2020, "f", "small", 3, "韶关市供销合作联社2020年政府信息公开工作年度报告"),
+            ReportPlan(2021, "b", "distinct", 4, "韶关市供销合作联社2021年度政府信息公开工作年度报告"),
+            ReportPlan(2022, "f", "distinct", 2, "韶关市供销合作联社2022年政府信息公开工作年度报告"),
+            ReportPlan(2023, "f", "small", 4, "韶关市供销合作联社2023年政府信息公开工作年度报告"),
+        ),
+        duplicate_year=2022,  # cross-posted in 部门文件, same post and URL (portals.md R45)
+        catalog_items=24,
+        unit="sggxs",
+        sid="751099",
+    ),
+    Agency(
+        slug="zibo-gxs",
+        host=ZIBO,
+        name="淄博市供销合作社联合社",
+        publisher="淄博市供销合作社联合社",
+        kind="coop",
+        annual_column="channel_c_5fa0b2e143aa933a482b9c31_n_1605683012.4187",
+        catalog_column="channel_5fa0b31843aa933a482b9c57",
+        index_code="11370300MB2851764E",
+        doc_prefix="淄供发",
+        words={
+            **_COOP,
+            "short": "淄博市供销社",
+            "local": "市供销社",
+            "wechat": "淄博供销",
+            "phone": "0533-3182519",
+            "units": "各区县供销社",
+            "subsidiary": "淄博供销资产运营有限公司",
+        },
+        reports=(
+            ReportPlan(2020, "a", "small", 3, "淄博市供销合作社联合社2020年度政府信息公开工作年度报告"),
+            ReportPlan(2021, "b", "small", 4, "淄博市供销合作社联合社2021年政府信息公开工作年度报告"),
+            ReportPlan(2022, "f", "small", 2, "淄博市供销合作社联合社2022年度政府信息公开工作年度报告"),
+            ReportPlan(2023, "f", "distinct", 4, "淄博市供销合作社联合社2023年政府信息公开工作年度报告"),
+        ),
+        catalog_items=24,
+        unit="sgxs",
+    ),
+    Agency(
+        slug="trs-taoyuan",
+        host=TAOYUAN,
+        name="桃源县供销合作社联合社",
+        publisher="桃源县供销社",
+        kind="coop",
+        annual_column="zfxxgknb",  # TRS sections under /xxgk/
+        catalog_column="gkml",
+        index_code="006600512",
+        doc_prefix="桃供发",
+        words={
+            **_COOP,
+            "short": "桃源县供销社",
+            "local": "县供销社",
+            "wechat": "桃源供销",
+            "phone": "0736-6622418",
+            "units": "各基层供销社",
+            "subsidiary": "桃源县供销合作社资产经营有限公司",
+        },
+        reports=(
+            ReportPlan(2020, "d", "small", 3, "桃源县供销合作社联合社2020年度政府信息公开工作报告"),
+            ReportPlan(2021, "f", "distinct", 4, "桃源县供销合作社联合社2021年政府信息公开工作年度报告"),
+            ReportPlan(2022, "f", "small", 2, "桃源县供销合作社联合社2022年度政府信息公开工作年度报告"),
+            ReportPlan(2023, "b", "small", 4, "桃源县供销合作社联合社政府信息公开工作年度报告（2023年度）"),
+        ),
+        faults=("gbk_meta_charset",),
+        duplicate_year=2022,  # also in 政府信息公开目录, linked there as ../../xxgk/zfxxgknb/…
+        catalog_items=24,
+    ),
 )
-HOSTS = (LIXIAN, HANYIN, YUEQING)
+HOSTS = (LIXIAN, HANYIN, YUEQING, SHAOGUAN, ZIBO, TAOYUAN)
 
 
 def vocabulary(agency: Agency) -> dict[str, str]:

@@ -108,7 +108,9 @@ class ColumnSpider(scrapy.Spider):
     def _json_api_start(self, column) -> scrapy.Request:
         """A JSON list API: straight to its first page, or first to the category tree (gkmlpt)."""
         if "{category}" in (column.pagination.url or "") and "index_url" in self.portal.discovery:
-            return self._request(self.portal.discovery["index_url"], self.parse_tree, column=column)
+            request = self._request(self.portal.discovery["index_url"], self.parse_tree, column=column)
+            # Every TREE-based column reads the same index page: one request per column, not deduplicated.
+            return request.replace(dont_filter=True)
         return self._api_page(column, column.pagination.n_start, {})
 
     def parse_tree(self, response, column):
@@ -139,6 +141,8 @@ class ColumnSpider(scrapy.Spider):
         url = TEMPLATE_VAR.sub(
             lambda m: str({**self.portal.discovery, **variables, "n": number}.get(m.group(1), "")), pag.url
         )
+        # A relative API path resolves against the column's page, else the portal's homepage.
+        url = urljoin(column.start_urls[0] if column.start_urls else self.portal.homepage, url)
         request = self._request(url, self.parse_json_list, column=column, page=n, variables=variables)
         request.meta["list_page"] = True
         return request
