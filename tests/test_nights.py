@@ -32,10 +32,22 @@ NIGHT_3 = {"still_gone": "vanished", "unblocked": "unchanged", "changed_text": "
 def nights(tmp_path_factory):
     """A data directory after three nights of crawling, extracted; and the three crawl ids."""
     data = tmp_path_factory.mktemp("nights")
+    # The portals the nights change; the others would only add unchanged documents.
+    portals = sorted(
+        {
+            e["portal"]
+            for n in ("2", "3")
+            for kind in EPOCHS[n].values()
+            if isinstance(kind, list)
+            for e in kind
+            if isinstance(e, dict) and "portal" in e
+        }
+    )
+    args = [arg for portal in portals for arg in ("--portal", portal)]
     with running_replica() as replica:
         for night in (1, 2, 3):
             replica.set_epoch(night)
-            gongkai("crawl", "--data", str(data), "--replica-url", replica.url)
+            gongkai("crawl", *args, "--data", str(data), "--replica-url", replica.url)
     gongkai("extract", "--data", str(data))
     with sqlite3.connect(data / "gongkai.db") as conn:
         crawls = [c for (c,) in conn.execute("SELECT crawl_id FROM crawls ORDER BY started_at")]
