@@ -6,8 +6,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# antiword/catdoc read old .doc attachments; poppler-utils for checking PDFs by hand.
-APT_PACKAGES := antiword catdoc poppler-utils
+# antiword/catdoc read old .doc attachments; poppler-utils for checking PDFs by hand; chromium and a
+# CJK font open the diff reports in the browser tests.
+APT_PACKAGES := antiword catdoc poppler-utils chromium fonts-wqy-zenhei
 
 .PHONY: demo test lint setup system-packages bench clean-data replica-site
 

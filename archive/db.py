@@ -289,6 +289,15 @@ def m003_document_status(db: sqlite_utils.Database) -> None:
     db["documents"].add_column("gone_since_crawl", str)
 
 
+@migrations()
+def m004_document_versions(db: sqlite_utils.Database) -> None:
+    """What a document was in each crawl: its page capture, attachment captures and printed metadata,
+    so that two crawls' versions can be diffed."""
+    db["document_status"].add_column("page_capture", str)
+    db["document_status"].add_column("attachment_captures", str)
+    db["document_status"].add_column("metadata", str)
+
+
 def open_db(path: Path) -> sqlite_utils.Database:
     """Open the derived database, applying any pending migrations."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -36,11 +36,9 @@ def _settings_option(f):
 
 
 def _run_settings(settings_path: Path | None, data_dir: Path | None):
-    from crawler.config import load_settings
+    from crawler.config import command_settings
 
-    path = settings_path or (Path("gongkai.toml") if Path("gongkai.toml").exists() else None)
-    overrides = {"data_dir": str(data_dir)} if data_dir else {}
-    return load_settings(path, overrides)
+    return command_settings(settings_path, data_dir)
 
 
 class GongkaiGroup(click.Group):
@@ -332,7 +330,7 @@ def nightly(data_dir: Path | None, settings_path: Path | None, budget_minutes: f
 
         gongkai nightly --settings /etc/gongkai/gongkai.toml --budget-minutes 20
     """
-    from pipelines.nightly import record_night
+    from pipelines.nightly import record_night, write_digest
 
     run = _run_settings(settings_path, data_dir)
     data = Path(run.data_dir)
@@ -350,6 +348,12 @@ def nightly(data_dir: Path | None, settings_path: Path | None, budget_minutes: f
         summary,
     )
     _print_extract(_extract(data, rebuild=False))
+    digest = write_digest(data / "gongkai.db", summary.crawl_id)
+    if digest:
+        paths, line = digest
+        click.echo(f"digest: {line}\ndigest written to {paths[0]}")
+    else:
+        click.echo("digest: first night, nothing to compare with yet")
     for night in report.portals:
         verdict = f"NEEDS ATTENTION: {night.needs_attention}" if night.needs_attention else "ok"
         click.echo(
@@ -424,6 +428,11 @@ def check_config(files: tuple[Path, ...]) -> None:
     if problems:
         sys.exit(1)
 
+
+# A group of its own module; imported here so `gongkai diff …` is part of the one command line.
+from pipelines.diff.commands import diff  # noqa: E402
+
+cli.add_command(diff)
 
 if __name__ == "__main__":
     cli()

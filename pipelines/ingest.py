@@ -278,16 +278,27 @@ def _load_history(archive: Archive, db, observations: list[dict], summary) -> No
         (o["crawl_id"], o["url"]): o["capture"] for o in observations if o["data"]["type"] == "attachment"
     }
 
+    # What each document was in each crawl, kept beside its status for diffs between crawls.
+    versions: dict[tuple[str, str, str], dict] = {}
+
     def content_of(obs: dict) -> str:
         capture = index.get_capture(archive.db, obs["capture"]) if obs["capture"] else None
         page = (
             _extraction(archive, db, capture, obs["data"].get("main_selector"), summary) if capture else None
         )
-        shas = []
+        shas, captures = [], []
         for att in obs["data"].get("attachments", []):
             att_capture = attachments.get((obs["crawl_id"], att["url"]))
             found = index.get_capture(archive.db, att_capture) if att_capture else None
             shas.append(found.payload_sha256 if found else "missing")
+            if found:  # every version's text, not only the latest, so crawls can be diffed
+                _extraction(archive, db, found, None, summary)
+            captures.append({"url": att["url"], "name": att.get("name"), "capture": att_capture})
+        versions[(obs["portal"], obs["url"], obs["crawl_id"])] = {
+            "page_capture": obs["capture"],
+            "attachment_captures": json.dumps(captures, ensure_ascii=False),
+            "metadata": json.dumps(obs["data"].get("raw_fields") or {}, ensure_ascii=False),
+        }
         text = page.get("text") if page and not page.get("error_code") else None
         return content_hash(
             text, capture.payload_sha256 if capture else None, shas, obs["data"].get("raw_fields")
@@ -307,6 +318,7 @@ def _load_history(archive: Archive, db, observations: list[dict], summary) -> No
                     "status": status,
                     "evidence": contents[crawl][0],
                     "content_sha256": contents[crawl][1],
+                    **versions.get((portal, url, crawl), {}),
                 }
                 for crawl, status in history
             ],

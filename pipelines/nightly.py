@@ -13,6 +13,9 @@ What needs a person, as opposed to what the archive simply records:
 
 Ordinary bad input — a 404 here, a corrupt PDF there — is recorded in ``failures`` and is not a reason
 to wake anyone.
+
+The night's digest is the crawl diff of tonight against the night before (`pipelines.diff.crawls`),
+written to ``DATA/digests/<crawl id>.html`` with its .json and .md beside it, ready to be mailed.
 """
 
 import json
@@ -101,3 +104,16 @@ def as_json(report: NightlyReport) -> str:
         ensure_ascii=False,
         indent=2,
     )
+
+
+def write_digest(db_path: Path, crawl_id: str) -> tuple[list[Path], str] | None:
+    """Write the night's digest (its crawl against the crawl before); None on the very first night."""
+    from pipelines.diff.crawls import NoSuchCrawl
+    from pipelines.diff.reports import write_crawls
+
+    out = db_path.parent / "digests" / f"{crawl_id}.html"
+    try:
+        paths, diff = write_crawls(db_path, crawl_id, None, out)
+    except NoSuchCrawl:
+        return None
+    return paths, diff.summary()

@@ -20,14 +20,27 @@ def test_readme_opens_with_exactly_two_commands_demo_and_test():
     assert [line.split("#")[0].strip() for line in first] == ["make demo", "make test"]
 
 
-@pytest.mark.parametrize("command", sorted(cli.commands))
+def _command_paths(group, prefix: str = "") -> list[str]:
+    """Every command's words, subcommands of a group included (``diff years``)."""
+    paths = []
+    for name, command in sorted(group.commands.items()):
+        paths.append(f"{prefix}{name}")
+        if hasattr(command, "commands"):
+            paths += _command_paths(command, f"{prefix}{name} ")
+    return paths
+
+
+COMMANDS = _command_paths(cli)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_and_an_example(command):
-    result = CliRunner().invoke(cli, [command, "--help"])
+    result = CliRunner().invoke(cli, [*command.split(), "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output
 
 
-@pytest.mark.parametrize("command", sorted(cli.commands))
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_is_in_the_readme(command):
     assert f"gongkai {command}" in README
 

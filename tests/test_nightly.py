@@ -1,5 +1,7 @@
 """`gongkai nightly` and its systemd and cron examples: the shipped command runs a whole night."""
 
+import json
+import os
 import shlex
 import sqlite3
 import subprocess
@@ -26,11 +28,13 @@ def _settings(tmp_path: Path, portals_dir: Path) -> Path:
     return path
 
 
-def _run_as_installed(argv: list[str], settings: Path) -> subprocess.CompletedProcess:
-    """The unit's command with this checkout standing in for /opt/gongkai and /etc/gongkai."""
+def _run_as_installed(argv: list[str], settings: Path, epoch: int = 1) -> subprocess.CompletedProcess:
+    """The unit's command with this checkout standing in for /opt/gongkai and /etc/gongkai; the
+    replica the crawl starts serves night ``epoch``."""
     argv = [GONGKAI if a == "/opt/gongkai/.venv/bin/gongkai" else a for a in argv]
     argv = [str(settings) if a == "/etc/gongkai/gongkai.toml" else a for a in argv]
-    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    env = {**os.environ, "GONGKAI_REPLICA_EPOCH": str(epoch)}
+    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
 
 
 def test_systemd_timer_command_runs_a_night_and_logs_every_portal(tmp_path):
@@ -47,6 +51,27 @@ def test_systemd_timer_command_runs_a_night_and_logs_every_portal(tmp_path):
     assert all(docs > 0 and attention is None for _, docs, attention in nights)
     with sqlite3.connect(tmp_path / "data/gongkai.db") as conn:
         assert conn.execute("SELECT count(*) FROM nightly_runs").fetchone()[0] == len(nights)
+
+
+def test_second_night_writes_a_digest_of_what_changed_since_the_first(tmp_path):
+    portals = tmp_path / "portals"
+    portals.mkdir()
+    name = "replica-hanyin-gxs"  # night 2 rewords one of its notices
+    (portals / f"{name}.toml").write_bytes((ROOT / f"crawler/replica/portals/{name}.toml").read_bytes())
+    settings = _settings(tmp_path, portals)
+    first = _run_as_installed(_exec_start(), settings, epoch=1)
+    assert "digest: first night, nothing to compare with yet" in first.stdout
+    second = _run_as_installed(_exec_start(), settings, epoch=2)
+    assert second.returncode == 0, second.stdout + second.stderr
+    with sqlite3.connect(tmp_path / "data/gongkai.db") as conn:
+        crawl = conn.execute("SELECT crawl_id FROM crawls ORDER BY started_at DESC LIMIT 1").fetchone()[0]
+    digest = tmp_path / "data" / "digests" / f"{crawl}.html"
+    assert f"digest written to {digest}" in second.stdout
+    data = json.loads(digest.with_suffix(".json").read_text(encoding="utf-8"))
+    changed = [d["url"] for p in data["portals"] for d in p["documents"] if d["state"] != "unchanged"]
+    epochs = json.loads((ROOT / "crawler/replica/manifest.json").read_text(encoding="utf-8"))["epochs"]
+    assert changed == [e["url"] for e in epochs["2"]["changed_text"] if e["portal"] == name]
+    assert "<del>切实</del><ins>进一步</ins>" in digest.read_text(encoding="utf-8")
 
 
 def test_timer_runs_the_service_and_crontab_runs_the_same_command():

@@ -4,54 +4,13 @@ One replica serves three nights (epochs); `gongkai crawl` runs each night agains
 `gongkai extract` reads all three crawls. The replica's manifest says what changed each night.
 """
 
-import json
 import sqlite3
 
 import pytest
 
-from crawler.replica.serve import running_replica
-from tests.conftest import ROOT, gongkai
+from tests.conftest import EPOCHS, NIGHT_2, gongkai
 
-EPOCHS = json.loads((ROOT / "crawler/replica/manifest.json").read_text(encoding="utf-8"))["epochs"]
-NIGHT_2 = {
-    "changed_report": "changed",
-    "changed_text": "changed",
-    "metadata_only": "changed",
-    "boilerplate_only": "unchanged",
-    "delisted": "unchanged",
-    "removed_404": "vanished",
-    "removed_410": "vanished",
-    "soft_404": "vanished",
-    "blocked": "blocked",
-    "added": "new",
-}
 NIGHT_3 = {"still_gone": "vanished", "unblocked": "unchanged", "changed_text": "changed"}
-
-
-@pytest.fixture(scope="module")
-def nights(tmp_path_factory):
-    """A data directory after three nights of crawling, extracted; and the three crawl ids."""
-    data = tmp_path_factory.mktemp("nights")
-    # The portals the nights change; the others would only add unchanged documents.
-    portals = sorted(
-        {
-            e["portal"]
-            for n in ("2", "3")
-            for kind in EPOCHS[n].values()
-            if isinstance(kind, list)
-            for e in kind
-            if isinstance(e, dict) and "portal" in e
-        }
-    )
-    args = [arg for portal in portals for arg in ("--portal", portal)]
-    with running_replica() as replica:
-        for night in (1, 2, 3):
-            replica.set_epoch(night)
-            gongkai("crawl", *args, "--data", str(data), "--replica-url", replica.url)
-    gongkai("extract", "--data", str(data))
-    with sqlite3.connect(data / "gongkai.db") as conn:
-        crawls = [c for (c,) in conn.execute("SELECT crawl_id FROM crawls ORDER BY started_at")]
-    return data, crawls
 
 
 def _statuses(data, crawl_id) -> dict[str, str]:

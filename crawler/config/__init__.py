@@ -22,7 +22,7 @@ Where each job lives (a module imports only modules listed above it):
     extractor.py     one extractor table (portal-configs.md §3.1) and ordered lists of them
     schema.py        the key tables of a portal file: types, defaults and the checks of each table
     portals.py       check_portal, load_portal, load_portals, resolve_portal; the rules across tables
-    run_settings.py  SETTINGS, Setting, Settings, check_settings, load_settings (gongkai.toml)
+    run_settings.py  SETTINGS, Setting, Settings, check_settings, load_settings, command_settings
 
 Import from `crawler.config`, not from the modules: this file re-exports every public name.
 """
@@ -47,7 +47,15 @@ from .model import (
     Scope,
 )
 from .portals import PLACEHOLDER, check_portal, load_portal, load_portals, resolve_portal
-from .run_settings import PROJECT_URL, SETTINGS, Setting, Settings, check_settings, load_settings
+from .run_settings import (
+    PROJECT_URL,
+    SETTINGS,
+    Setting,
+    Settings,
+    check_settings,
+    command_settings,
+    load_settings,
+)
 from .schema import (
     ANNUAL_REPORT,
     ATTACHMENTS,
@@ -168,4 +176,5 @@ __all__ = [
     "Settings",
     "check_settings",
     "load_settings",
+    "command_settings",
 ]

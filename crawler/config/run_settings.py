@@ -144,3 +144,10 @@ def load_settings(path: Path | str | None = None, overrides: Mapping[str, Any] |
     if problems:
         raise ConfigError("\n".join(problems))
     return Settings(**values)
+
+
+def command_settings(path: Path | None, data_dir: Path | None) -> Settings:
+    """The settings a command runs with: ``path``, else ./gongkai.toml when there is one; ``--data``
+    overrides ``data_dir``."""
+    path = path or (Path("gongkai.toml") if Path("gongkai.toml").exists() else None)
+    return load_settings(path, {"data_dir": str(data_dir)} if data_dir else {})

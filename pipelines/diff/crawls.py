@@ -1,0 +1,301 @@
+"""What changed on each portal between two crawls: documents new, changed, vanished, unchanged.
+
+Read from the derived database: ``document_status`` says what each crawl saw of each document and
+which captures made up its version then (page, attachments, printed metadata); the text of each
+capture comes from ``extractions``. Crawl A need not be the crawl just before B: a document's
+version "at A" is the last one seen in A or before it.
+
+A document's state between A and B:
+
+- ``new``: first seen after A; ``returned``: gone at A, answering again at B;
+- ``changed`` / ``unchanged``: same content hash or not (main text, metadata, attachment bytes);
+- ``vanished``: answering at A, its own URL gone at B (404, 410, soft-404) — the last archived copy is
+  linked; ``still_vanished``: already gone at A;
+- ``blocked``: B met a challenge page, which says nothing about the document;
+- ``unchecked``: B did not ask for it (its portal's crawl ran out of time, say).
+
+Changed documents carry the diff of each part that changed: the page's main text, each
+attachment's text, the printed metadata, and, for annual reports, every statistic whose number moved.
+"""
+
+import json
+from dataclasses import asdict, dataclass, field
+
+import sqlite_utils
+
+from pipelines.diff.text import diff_text
+from pipelines.extract import EXTRACTOR_VERSION
+from pipelines.load_reports import as_extraction
+from pipelines.report import parse_report
+
+STATES = ("new", "returned", "changed", "vanished", "blocked", "still_vanished", "unchanged", "unchecked")
+
+
+@dataclass
+class Capture:
+    """One archived response, with where to find it."""
+
+    record_id: str
+    url: str
+    fetched_at: str | None
+    warc_file: str | None
+    warc_offset: int | None
+    crawl_id: str | None
+
+
+@dataclass
+class DocumentChange:
+    document_id: str
+    url: str
+    title: str
+    doc_type: str | None
+    state: str
+    capture_a: Capture | None = None
+    capture_b: Capture | None = None
+    last_seen_crawl: str | None = None
+    parts: list[dict] = field(default_factory=list)  # {"part", "name", "diff"} or metadata/statistics
+
+
+@dataclass
+class PortalChanges:
+    portal: str
+    agency: str | None
+    crawled_in_a: bool
+    crawled_in_b: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    documents: list[DocumentChange] = field(default_factory=list)
+
+
+@dataclass
+class CrawlDiff:
+    crawl_a: dict
+    crawl_b: dict
+    portals: list[PortalChanges] = field(default_factory=list)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        out = dict.fromkeys(STATES, 0)
+        for portal in self.portals:
+            for state, n in portal.counts.items():
+                out[state] += n
+        return out
+
+    def summary(self) -> str:
+        totals = self.totals
+        shown = ", ".join(f"{totals[s]} {s.replace('_', ' ')}" for s in STATES if totals[s])
+        return f"{self.crawl_b['crawl_id']} against {self.crawl_a['crawl_id']}: {shown or 'nothing crawled'}"
+
+    def as_json(self) -> dict:
+        return {**asdict(self), "totals": self.totals, "summary": self.summary()}
+
+
+class NoSuchCrawl(ValueError):
+    """A crawl id that the database does not have, or fewer than two crawls to compare."""
+
+
+def crawl_pair(db: sqlite_utils.Database, a: str | None = None, b: str | None = None) -> tuple[dict, dict]:
+    """The two crawls to compare: the ones named, or the last two."""
+    crawls = list(db.query("SELECT * FROM crawls ORDER BY started_at"))
+    by_id = {c["crawl_id"]: c for c in crawls}
+    for name in (a, b):
+        if name and name not in by_id:
+            known = ", ".join(by_id) or "none"
+            raise NoSuchCrawl(f"no crawl {name!r} in the database (crawls: {known})")
+    if a and b:
+        return by_id[a], by_id[b]
+    if a:  # one crawl named: compare it with the one before it
+        i = crawls.index(by_id[a])
+        if i == 0:
+            raise NoSuchCrawl(f"{a} is the first crawl: there is nothing before it to compare with")
+        return crawls[i - 1], by_id[a]
+    if len(crawls) < 2:
+        raise NoSuchCrawl(
+            f"the database has {len(crawls)} crawl(s): run `gongkai crawl` again to compare two"
+        )
+    return crawls[-2], crawls[-1]
+
+
+def diff_crawls(db: sqlite_utils.Database, a: str | None = None, b: str | None = None) -> CrawlDiff:
+    """Every portal's document changes between crawl ``a`` and crawl ``b`` (default: the last two)."""
+    crawl_a, crawl_b = crawl_pair(db, a, b)
+    order = {
+        c["crawl_id"]: i for i, c in enumerate(db.query("SELECT crawl_id FROM crawls ORDER BY started_at"))
+    }
+    at_a = order[crawl_a["crawl_id"]]
+    if at_a >= order[crawl_b["crawl_id"]]:
+        raise NoSuchCrawl(
+            f"{crawl_a['crawl_id']} is not earlier than {crawl_b['crawl_id']}: give the older crawl first"
+        )
+    history: dict[str, list[dict]] = {}
+    for row in db.query("SELECT * FROM document_status"):
+        history.setdefault(row["document_id"], []).append(row)
+    portals_a, portals_b = _portals(crawl_a), _portals(crawl_b)
+    result = CrawlDiff(_crawl_info(crawl_a), _crawl_info(crawl_b))
+    per_portal: dict[str, PortalChanges] = {}
+    documents = db.query(
+        "SELECT id, portal, agency, url, title, doc_type FROM documents ORDER BY portal, url"
+    )
+    for doc in documents:
+        rows = sorted(history.get(doc["id"], []), key=lambda r: order.get(r["crawl_id"], -1))
+        before = [r for r in rows if order.get(r["crawl_id"], -1) <= at_a]
+        in_b = next((r for r in rows if r["crawl_id"] == crawl_b["crawl_id"]), None)
+        if not before and in_b is None:
+            continue  # not yet known at B, or only seen between the two crawls
+        if in_b is None and portals_b is not None and doc["portal"] not in portals_b:
+            continue  # B did not crawl this portal at all
+        portal = per_portal.setdefault(
+            doc["portal"],
+            PortalChanges(
+                doc["portal"],
+                doc["agency"],
+                portals_a is None or doc["portal"] in portals_a,
+                portals_b is None or doc["portal"] in portals_b,
+            ),
+        )
+        change = _document_change(db, doc, before, in_b, rows)
+        portal.counts[change.state] = portal.counts.get(change.state, 0) + 1
+        portal.documents.append(change)
+    result.portals = [per_portal[p] for p in sorted(per_portal)]
+    return result
+
+
+def _document_change(
+    db, doc: dict, before: list[dict], in_b: dict | None, rows: list[dict]
+) -> DocumentChange:
+    change = DocumentChange(doc["id"], doc["url"], doc["title"] or "", doc["doc_type"], "unchecked")
+    seen_a = [r for r in before if r["evidence"] == "document"]
+    version_a = seen_a[-1] if seen_a else None
+    gone_at_a = bool(before) and before[-1]["evidence"] == "gone"
+    change.capture_a = _capture(db, version_a["page_capture"]) if version_a else None
+    if in_b is None:
+        return change
+    if in_b["evidence"] == "blocked":
+        change.state = "blocked"
+    elif in_b["evidence"] == "gone":
+        change.state = "still_vanished" if gone_at_a or version_a is None else "vanished"
+        last = [r for r in rows if r["evidence"] == "document"]
+        change.last_seen_crawl = last[-1]["crawl_id"] if last else None
+        change.capture_a = _capture(db, last[-1]["page_capture"]) if last else change.capture_a
+    else:
+        change.capture_b = _capture(db, in_b["page_capture"])
+        if version_a is None:
+            change.state = "new"
+        elif gone_at_a:
+            change.state = "returned"
+        elif version_a["content_sha256"] == in_b["content_sha256"]:
+            change.state = "unchanged"
+        else:
+            change.state = "changed"
+            change.parts = version_parts(db, version_a, in_b, doc["doc_type"])
+    return change
+
+
+def version_parts(db, a: dict, b: dict, doc_type: str | None) -> list[dict]:
+    """The parts of a document that differ between two versions, each with its diff."""
+    parts = []
+    page = diff_text(_text(db, a["page_capture"]), _text(db, b["page_capture"]))
+    if page.changed:
+        parts.append({"part": "page", "name": "page text", "diff": page.as_json()})
+    old_atts = {x["url"]: x for x in json.loads(a.get("attachment_captures") or "[]")}
+    new_atts = {x["url"]: x for x in json.loads(b.get("attachment_captures") or "[]")}
+    for url in sorted(old_atts.keys() | new_atts.keys()):
+        old, new = old_atts.get(url), new_atts.get(url)
+        name = (new or old).get("name") or url
+        if (
+            (old or {}).get("capture")
+            and (new or {}).get("capture")
+            and _sha(db, old["capture"]) == _sha(db, new["capture"])
+        ):
+            continue
+        diff = diff_text(_text(db, (old or {}).get("capture")), _text(db, (new or {}).get("capture")))
+        state = "added" if old is None else ("removed" if new is None else "changed")
+        parts.append({"part": "attachment", "name": name, "url": url, "state": state, "diff": diff.as_json()})
+        if doc_type == "annual_report" and old and new:
+            moved = statistic_changes(db, old.get("capture"), new.get("capture"))
+            if moved:
+                parts.append({"part": "statistics", "name": name, "changes": moved})
+    if doc_type == "annual_report" and page.changed:
+        moved = statistic_changes(db, a["page_capture"], b["page_capture"])
+        if moved:
+            parts.append({"part": "statistics", "name": "page", "changes": moved})
+    fields = _metadata_changes(a.get("metadata"), b.get("metadata"))
+    if fields:
+        parts.append({"part": "metadata", "name": "metadata", "changes": fields})
+    return parts
+
+
+def statistic_changes(db, capture_a: str | None, capture_b: str | None) -> list[dict]:
+    """Every statistic of an annual report whose value differs between two captures of it."""
+    a, b = _figures(db, capture_a), _figures(db, capture_b)
+    if not a or not b:
+        return []
+    return [
+        {"key": key, "from": a.get(key), "to": b.get(key)}
+        for key in sorted(a.keys() | b.keys())
+        if a.get(key) != b.get(key)
+    ]
+
+
+def _figures(db, record_id: str | None) -> dict:
+    row = _extraction(db, record_id)
+    if not row or not row.get("kind"):
+        return {}
+    report = parse_report(as_extraction(row))
+    return report.figures() if report.is_annual_report else {}
+
+
+def _metadata_changes(a: str | None, b: str | None) -> list[dict]:
+    old, new = json.loads(a or "{}"), json.loads(b or "{}")
+    return [
+        {"field": k, "from": old.get(k), "to": new.get(k)}
+        for k in sorted(old.keys() | new.keys())
+        if old.get(k) != new.get(k)
+    ]
+
+
+def _extraction(db, record_id: str | None) -> dict | None:
+    if not record_id:
+        return None
+    return next(
+        db.query(
+            "SELECT e.* FROM captures c JOIN extractions e ON e.payload_sha256 = c.payload_sha256"
+            " WHERE c.record_id = ? AND c.status < 300 ORDER BY e.extractor_version = ? DESC LIMIT 1",
+            [record_id, EXTRACTOR_VERSION],
+        ),
+        None,
+    )
+
+
+def _text(db, record_id: str | None) -> str:
+    row = _extraction(db, record_id)
+    return (row or {}).get("text") or ""
+
+
+def _sha(db, record_id: str) -> str | None:
+    row = next(db.query("SELECT payload_sha256 FROM captures WHERE record_id = ?", [record_id]), None)
+    return row["payload_sha256"] if row else None
+
+
+def _capture(db, record_id: str | None) -> Capture | None:
+    if not record_id:
+        return None
+    row = next(db.query("SELECT * FROM captures WHERE record_id = ?", [record_id]), None)
+    if row is None:
+        return None
+    return Capture(
+        row["record_id"], row["url"], row["fetched_at"], row["warc_file"], row["warc_offset"], row["crawl_id"]
+    )
+
+
+def _portals(crawl: dict) -> set[str] | None:
+    """The portals a crawl covered, or None when it did not say."""
+    try:
+        portals = json.loads(crawl.get("portals") or "null")
+    except json.JSONDecodeError:
+        portals = [p for p in (crawl.get("portals") or "").split(",") if p]
+    return set(portals) if portals else None
+
+
+def _crawl_info(crawl: dict) -> dict:
+    keys = ("crawl_id", "started_at", "finished_at", "status", "documents", "responses")
+    return {k: crawl.get(k) for k in keys}

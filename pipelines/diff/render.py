@@ -1,0 +1,176 @@
+"""Diff reports as files: self-contained HTML (inline CSS, no script, readable offline), JSON for
+scripts, and Markdown for mail and issue trackers.
+
+Archived captures are linked through the Datasette plugin's ``/-/capture/<uuid>`` route (see
+`pipelines.diff.plugin`), under ``link_base`` — the address where ``gongkai serve`` answers. Each
+link's title also gives the WARC file and offset, so a reader without the server can find the record.
+"""
+
+import json
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from pipelines.diff import DEFAULT_LINK_BASE
+from pipelines.diff.crawls import STATES, CrawlDiff
+from pipelines.diff.years import AgencyYears
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+def capture_href(record_id: str | None, link_base: str = DEFAULT_LINK_BASE) -> str:
+    """The address of an archived capture in the Datasette plugin."""
+    uuid = (record_id or "").strip("<>").removeprefix("urn:uuid:")
+    return f"{link_base.rstrip('/')}/-/capture/{uuid}"
+
+
+def _env() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+    env.globals["capture_href"] = capture_href
+    env.filters["fold"] = fold
+    return env
+
+
+def fold(pieces: list, context: int = 160) -> list[tuple[str, str, str, str]]:
+    """Diff pieces as (op, head, folded, tail): a long unchanged run keeps ``context`` characters
+    each side of the changes around it, and the rest goes into a fold the reader can open."""
+    out = []
+    for i, (op, text) in enumerate(pieces):
+        if op != "equal" or len(text) <= 2 * context + 40:
+            out.append((op, text, "", ""))
+            continue
+        head = text[:context] if i > 0 else ""
+        tail = text[-context:] if i < len(pieces) - 1 else ""
+        out.append((op, head, text[len(head) : len(text) - len(tail)], tail))
+    return out
+
+
+def _common(source: str) -> dict:
+    try:
+        gongkai_version = version("gongkai")
+    except PackageNotFoundError:
+        gongkai_version = "dev"
+    generated = datetime.now(UTC).isoformat(timespec="seconds")
+    return {"version": gongkai_version, "generated": generated, "source": source}
+
+
+def years_title(results: list[AgencyYears]) -> str:
+    years = sorted({y.year for r in results for y in r.years})
+    span = f"{years[0]}–{years[-1]}" if years else ""
+    who = results[0].agency if len(results) == 1 else f"{len(results)} agencies"
+    return f"{who} · 政府信息公开工作年度报告 {span}".strip()
+
+
+def years_html(results: list[AgencyYears], source: str, link_base: str = DEFAULT_LINK_BASE) -> str:
+    """The year-over-year report as one HTML page."""
+    template = _env().get_template("years.html")
+    return template.render(
+        agencies=results, title=years_title(results), link_base=link_base, **_common(source)
+    )
+
+
+def crawls_html(diff: CrawlDiff, source: str, link_base: str = DEFAULT_LINK_BASE) -> str:
+    """The crawl-to-crawl report as one HTML page."""
+    title = f"What changed: {diff.crawl_a['crawl_id']} → {diff.crawl_b['crawl_id']}"
+    template = _env().get_template("crawls.html")
+    return template.render(diff=diff, states=STATES, title=title, link_base=link_base, **_common(source))
+
+
+def years_json(results: list[AgencyYears]) -> str:
+    return json.dumps({"agencies": [r.as_json() for r in results]}, ensure_ascii=False, indent=1)
+
+
+def crawls_json(diff: CrawlDiff) -> str:
+    return json.dumps(diff.as_json(), ensure_ascii=False, indent=1)
+
+
+def years_markdown(results: list[AgencyYears]) -> str:
+    """Summary lines, every changed statistic, check changes, and section text changes."""
+    lines = [f"# {years_title(results)}", ""]
+    lines += [f"- {r.summary}" for r in results]
+    for r in results:
+        lines += ["", f"## {r.agency}", ""]
+        if not r.years:
+            continue
+        years = [y.year for y in r.years]
+        lines += ["| statistic | " + " | ".join(map(str, years)) + " |", "|---" * (len(years) + 1) + "|"]
+        for s in r.statistics:
+            if s.changed:
+                cells = [_md_cell(s.cells[y]) for y in years]
+                lines.append(f"| {s.label} `{s.key}` | " + " | ".join(cells) + " |")
+        for c in r.checks:
+            lines.append(
+                f"- check `{c.check_id}` {c.became.replace('_', ' ')} {c.from_year}→{c.to_year}: {c.detail}"
+            )
+        for s in r.sections:
+            what = s.diff["summary"] if s.diff else s.state.replace("_", " ")
+            lines.append(f"- {s.from_year}→{s.to_year} {s.section}、{s.title}: {what}")
+            if s.diff and s.diff["pieces"] and len(s.diff["pieces"]) > 1:
+                lines += ["", "  " + wdiff(s.diff["pieces"]).replace("\n", "\n  "), ""]
+    return "\n".join(lines) + "\n"
+
+
+def crawls_markdown(diff: CrawlDiff) -> str:
+    """Summary, a count table per portal, and each changed or vanished document with its diff."""
+    lines = [
+        f"# {diff.summary()}",
+        "",
+        "| portal | " + " | ".join(STATES) + " |",
+        "|---" * (len(STATES) + 1) + "|",
+    ]
+    for p in diff.portals:
+        lines.append(f"| {p.portal} | " + " | ".join(str(p.counts.get(s, 0)) for s in STATES) + " |")
+    for p in diff.portals:
+        interesting = [d for d in p.documents if d.state not in ("unchanged", "unchecked")]
+        if not interesting:
+            continue
+        lines += ["", f"## {p.agency or p.portal} ({p.portal})", ""]
+        for d in interesting:
+            lines.append(f"- **{d.state}** {d.title or d.url} <{d.url}>")
+            for part in d.parts:
+                if "diff" in part:
+                    lines.append(f"  - {part['name']}: {part['diff']['summary']}")
+                    lines.append("    " + wdiff(part["diff"]["pieces"]).replace("\n", "\n    "))
+                else:
+                    moved = ", ".join(
+                        f"{c.get('key') or c.get('field')}: {c['from']} → {c['to']}" for c in part["changes"]
+                    )
+                    lines.append(f"  - {part['name']} {part['part']}: {moved}")
+    return "\n".join(lines) + "\n"
+
+
+def wdiff(pieces: list) -> str:
+    """A diff as text: ``[-removed-]{+added+}`` around the changes, only the changed sentences' context."""
+    return "".join(
+        text if op == "equal" else (f"[-{text}-]" if op == "delete" else f"{{+{text}+}}")
+        for op, text in _trim(pieces)
+    )
+
+
+def _trim(pieces: list, context: int = 40) -> list:
+    """Long unchanged runs shortened to ``context`` characters either side, for readable text output."""
+    out = []
+    for i, (op, text) in enumerate(pieces):
+        if op == "equal" and len(text) > 2 * context + 5:
+            head = text[:context] if i > 0 else ""
+            tail = text[-context:] if i < len(pieces) - 1 else ""
+            text = f"{head}…{tail}"
+        out.append((op, text))
+    return out
+
+
+def _md_cell(cell: dict) -> str:
+    if cell["state"] == "value":
+        return f"{cell['value']:g}"
+    return {"blank": "blank", "not_in_format": "not in format"}.get(cell["state"], "not found")
+
+
+def write_report(html: str, data: str, markdown: str, out: Path) -> list[Path]:
+    """Write ``out`` (.html) and its .json and .md siblings; returns the three paths."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    paths = [out.with_suffix(".html"), out.with_suffix(".json"), out.with_suffix(".md")]
+    for path, text in zip(paths, (html, data, markdown), strict=True):
+        path.write_text(text, encoding="utf-8")
+    return paths
