@@ -184,3 +184,13 @@ def test_an_unknown_agency_is_a_clear_error_listing_the_known_ones(extracted):
     )
     assert proc.returncode == 1
     assert "no agency with annual reports matches '北京市海淀区'" in proc.stderr and AGENCY in proc.stderr
+
+
+def test_other_processing_is_compared_across_formats_as_one_row_against_the_sum_of_three(report):
+    _, agency, _ = report
+    row = _row(agency, "applications.outcome.other.*.total")
+    parts = ("no_correction", "unpaid_fee", "misc")
+    split = sum(VALUES[2021][f"applications.outcome.other.{p}.total"] for p in parts)
+    whole = VALUES[2020]["applications.outcome.other.undivided.total"]
+    assert (row["cells"]["2020"]["value"], row["cells"]["2021"]["value"]) == (whole, split)
+    assert _change(row, 2021)["delta"] == split - whole and row["derived"]

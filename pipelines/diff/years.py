@@ -27,6 +27,12 @@ from pipelines.extract import EXTRACTOR_VERSION
 from pipelines.report.spec import Stat, load_spec
 
 SECTIONS = ("一", "五", "六")
+# Rows the two formats print differently but that mean the same total: the 2019 format's single
+# （六）其他处理 row is the sum of the three rows the 2021 format splits it into. A derived row per
+# column makes the figure comparable across the format change.
+ACROSS_FORMATS = {
+    "applications.outcome.other": ("undivided", ("no_correction", "unpaid_fee", "misc")),
+}
 HEADLINE = "applications.new.total"
 ORDER_REPORTS = "parse_status = 'parsed' DESC, cells DESC, checks_failed ASC, id"
 
@@ -67,6 +73,7 @@ class StatisticRow:
     unit: str
     cells: dict[int, dict]  # year → {"state": …, "value": …, "raw": …}
     changes: list[Change]
+    derived: bool = False  # not a printed cell: a sum that reads the same in both formats
 
     @property
     def changed(self) -> bool:
@@ -156,7 +163,10 @@ def diff_years(
     order = {key: i for i, key in enumerate(spec.stats)}
     keys = sorted({k for v in values.values() for k in v}, key=lambda k: (order.get(k, len(order)), k))
     result.statistics = [_statistic_row(spec.stats.get(k), k, years, values) for k in keys]
-    pairs = list(zip(years, years[1:], strict=False))
+    result.statistics += [
+        row for family in ACROSS_FORMATS for row in _across_formats(spec, family, years, values)
+    ]
+    pairs = _pairs(years)
     result.checks = [c for a, b in pairs for c in _check_changes(db, a, b)]
     texts = {y.year: split_sections(_report_text(db, y)) for y in years}
     result.sections = [_section_change(s, a.year, b.year, texts) for a, b in pairs for s in SECTIONS]
@@ -174,7 +184,8 @@ def summarise(result: AgencyYears) -> str:
     if headline:
         path = " → ".join(_cell_text(headline.cells[y.year]) for y in years)
         parts.append(f"applications received {path}")
-    changed = sum(1 for s in result.statistics for c in s.changes if c.kind == "changed")
+    printed = [s for s in result.statistics if not s.derived]
+    changed = sum(1 for s in printed for c in s.changes if c.kind == "changed")
     format_only = sum(1 for s in result.statistics if s.format_only)
     parts.append(f"{changed} changes in statistics")
     if format_only:
@@ -246,11 +257,41 @@ def _cell(stat: Stat | None, year: YearReport, found: dict | None) -> dict:
 
 def _statistic_row(stat: Stat | None, key: str, years: list[YearReport], values: dict) -> StatisticRow:
     cells = {y.year: _cell(stat, y, values[y.year].get(key)) for y in years}
-    changes = [
-        _change(a.year, b.year, cells[a.year], cells[b.year]) for a, b in zip(years, years[1:], strict=False)
-    ]
+    changes = [_change(a.year, b.year, cells[a.year], cells[b.year]) for a, b in _pairs(years)]
     unit = stat.unit if stat else next((v[key]["unit"] for v in values.values() if key in v), "") or ""
     return StatisticRow(key, label(stat, key), stat.table if stat else "", unit, cells, changes)
+
+
+def _across_formats(spec, family: str, years: list[YearReport], values: dict) -> list[StatisticRow]:
+    """One derived row per column of ``family``: the undivided row where a year prints it, else the
+    sum of the rows it was split into. Keyed ``<family>.*.<column>``."""
+    whole, parts = ACROSS_FORMATS[family]
+    columns = sorted({k.rsplit(".", 1)[1] for k in spec.stats if k.startswith(f"{family}.{whole}.")})
+    rows = []
+    for column in columns:
+        cells = {}
+        for y in years:
+            found = values[y.year]
+            keys = [f"{family}.{whole}.{column}"] + [f"{family}.{p}.{column}" for p in parts]
+            present = [found[k] for k in keys if k in found]
+            numbers = [c["value"] for c in present if not c["blank"]]
+            if numbers:
+                cells[y.year] = {"state": "value", "value": sum(numbers), "raw": None}
+            elif present:
+                cells[y.year] = {"state": "blank", "value": None, "raw": None}
+            else:
+                cells[y.year] = {"state": "not_found", "value": None, "raw": None}
+        if all(c["state"] == "not_found" for c in cells.values()):
+            continue
+        changes = [_change(a.year, b.year, cells[a.year], cells[b.year]) for a, b in _pairs(years)]
+        stat = spec.stats[f"{family}.{whole}.{column}"]
+        text = f"{label(stat, stat.key)} — comparable across formats (2021: sum of its three rows)"
+        rows.append(StatisticRow(f"{family}.*.{column}", text, stat.table, stat.unit, cells, changes, True))
+    return rows
+
+
+def _pairs(years: list[YearReport]) -> list[tuple[YearReport, YearReport]]:
+    return list(zip(years, years[1:], strict=False))
 
 
 def _change(from_year: int, to_year: int, a: dict, b: dict) -> Change:
