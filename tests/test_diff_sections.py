@@ -1,8 +1,12 @@
 """Sections 一 to 六 of an annual report, found in messy extracted text."""
 
+import functools
+
 import pytest
 
 from pipelines.diff.sections import split_sections
+from pipelines.diff.text import diff_text
+from pipelines.extract import extract
 from tests.conftest import shared_dir
 
 SEEDS = ["002_536157dac0e99f57.txt", "003_153d70cca241b525.txt", "004_4ad504e2c8547839.txt"]
@@ -37,3 +41,23 @@ def test_a_heading_out_of_order_is_not_a_heading():
     text = "一、总体情况\n甲。\n五、存在的主要问题及改进情况\n乙。\n一、总体情况再说一次\n丙。"
     sections = split_sections(text)
     assert list(sections) == ["一", "五"] and "一、总体情况再说一次" in sections["五"]
+
+
+@functools.cache
+def hongze(year: int) -> dict[str, str]:
+    """The sections of Huai'an Hongze district's real annual report PDF for ``year``."""
+    name = f"{year}-huaian-hongze-district-government-annual-report.pdf"
+    body = (shared_dir() / "real-reports" / name).read_bytes()
+    return split_sections(extract(body, content_type="application/pdf", url=name).text)
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_every_section_of_a_real_pdf_report_is_found(year):
+    assert list(hongze(year)) == list("一二三四五六")
+
+
+def test_a_real_report_section_reworded_for_the_new_year_is_one_rewritten_sentence():
+    diff = diff_text(hongze(2023)["六"], hongze(2024)["六"])
+    assert diff.sentences_rewritten == 1 and diff.sentences_added == diff.sentences_removed == 0
+    changes = [(p.op, p.text) for p in diff.pieces if p.op != "equal"]
+    assert changes == [("delete", "2023"), ("insert", "2024")]
