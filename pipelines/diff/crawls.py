@@ -127,7 +127,12 @@ def diff_crawls(db: sqlite_utils.Database, a: str | None = None, b: str | None =
             f"{crawl_a['crawl_id']} is not earlier than {crawl_b['crawl_id']}: give the older crawl first"
         )
     history: dict[str, list[dict]] = {}
-    for row in db.query("SELECT * FROM document_status"):
+    # Later crawls cannot matter; on a long-running archive they are most of the table.
+    rows = db.query(
+        "SELECT * FROM document_status WHERE crawl_id IN (SELECT crawl_id FROM crawls WHERE started_at <= ?)",
+        [crawl_b["started_at"]],
+    )
+    for row in rows:
         history.setdefault(row["document_id"], []).append(row)
     portals_a, portals_b = _portals(crawl_a), _portals(crawl_b)
     result = CrawlDiff(_crawl_info(crawl_a), _crawl_info(crawl_b))

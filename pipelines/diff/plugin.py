@@ -27,6 +27,7 @@ from archive.store import Archive
 from pipelines.diff import render
 from pipelines.diff.crawls import NoSuchCrawl, diff_crawls
 from pipelines.diff.years import agencies_matching, diff_years
+from pipelines.report.spec import load_spec
 
 
 def _database(datasette):
@@ -53,7 +54,8 @@ async def years_page(datasette, request):
 
     def build(db):
         names = agencies_matching(db, agency)
-        return [diff_years(db, name, from_year, to_year) for name in names]
+        spec = load_spec()
+        return [diff_years(db, name, from_year, to_year, spec) for name in names]
 
     results = await _run(datasette, build)
     if not results:

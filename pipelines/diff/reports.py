@@ -7,6 +7,7 @@ import sqlite_utils
 from pipelines.diff import DEFAULT_LINK_BASE, render
 from pipelines.diff.crawls import CrawlDiff, diff_crawls
 from pipelines.diff.years import AgencyYears, agencies_matching, diff_years
+from pipelines.report.spec import load_spec
 
 
 class NoSuchAgency(ValueError):
@@ -27,7 +28,8 @@ def write_years(
     if not names:
         known = "、".join(agencies_matching(db, None)[:12]) or "none: run `gongkai extract` first"
         raise NoSuchAgency(f"no agency with annual reports matches {agency!r} (agencies: {known})")
-    results = [diff_years(db, name, from_year, to_year) for name in names]
+    spec = load_spec()
+    results = [diff_years(db, name, from_year, to_year, spec) for name in names]
     slug = names[0] if len(names) == 1 else "all"
     span = f"-{from_year or ''}-{to_year or ''}" if from_year or to_year else ""
     out = out or db_path.parent / "diffs" / f"years-{slug}{span}.html"

@@ -24,7 +24,7 @@ import sqlite_utils
 from pipelines.diff.sections import TITLES, split_sections
 from pipelines.diff.text import diff_text
 from pipelines.extract import EXTRACTOR_VERSION
-from pipelines.report.spec import Stat, load_spec
+from pipelines.report.spec import Spec, Stat, load_spec
 
 SECTIONS = ("一", "五", "六")
 # Rows the two formats print differently but that mean the same total: the 2019 format's single
@@ -149,10 +149,14 @@ def agencies_matching(db: sqlite_utils.Database, query: str | None) -> list[str]
 
 
 def diff_years(
-    db: sqlite_utils.Database, agency: str, from_year: int | None = None, to_year: int | None = None
+    db: sqlite_utils.Database,
+    agency: str,
+    from_year: int | None = None,
+    to_year: int | None = None,
+    spec: Spec | None = None,
 ) -> AgencyYears:
     """The year-over-year diff of one agency's reports between ``from_year`` and ``to_year`` (inclusive)."""
-    spec = load_spec()
+    spec = spec or load_spec()
     years = _year_reports(db, agency, from_year, to_year)
     result = AgencyYears(agency, years)
     if not years:
