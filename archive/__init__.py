@@ -18,6 +18,9 @@ Guarantees:
   ``revisit`` record (profile identical-payload-digest) that refers to the first capture.
 - Every response is kept: pages and attachments, error pages (404, 500) and redirects, with status
   line and headers as received (``Transfer-Encoding`` is renamed because the stored body is de-chunked).
+- A request that is not a GET (a POSTed form) is kept as a ``request`` record with its exact body,
+  ``WARC-Concurrent-To`` its response; a 304 answer to a conditional request is a ``revisit`` record
+  (profile server-not-modified) referring to the capture it confirmed.
 - What the crawler saw on a page (list title and date, column, metadata fields, attachment links) is
   kept beside the response as a ``metadata`` record of JSON, so the database can be rebuilt from the
   WARC files alone.

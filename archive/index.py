@@ -1,7 +1,8 @@
 """The capture index: a small SQLite file beside the WARC files that says what is where.
 
-It records crawls, captures (one row per WARC response or revisit record), observations (the
-crawler's JSON metadata records) and issues met while crawling. It is written only after the WARC
+It records crawls, captures (one row per WARC response or revisit record), requests (one row per
+WARC request record: the body of a POST), observations (the crawler's JSON metadata records) and
+issues met while crawling. It is written only after the WARC
 record it describes is on disk (see `archive.store`), and it can be rebuilt from the WARC files.
 """
 
@@ -37,12 +38,27 @@ CREATE TABLE IF NOT EXISTS captures (
     warc_offset INTEGER NOT NULL,
     warc_length INTEGER NOT NULL,
     record_type TEXT NOT NULL,      -- response | revisit
-    refers_to TEXT,                 -- revisit: record_id of the capture holding the payload
+    refers_to TEXT,                 -- revisit: record_id of the capture holding the payload, or (a 304)
+                                    -- of the capture the server said is not modified
     referer TEXT
 );
 CREATE INDEX IF NOT EXISTS captures_url ON captures(url);
 CREATE INDEX IF NOT EXISTS captures_sha ON captures(payload_sha256);
 CREATE INDEX IF NOT EXISTS captures_crawl ON captures(crawl_id);
+CREATE TABLE IF NOT EXISTS requests (
+    record_id TEXT PRIMARY KEY,     -- WARC-Record-ID of the request record
+    capture TEXT NOT NULL,          -- record_id of the capture answering it (its WARC-Concurrent-To)
+    crawl_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    method TEXT NOT NULL,           -- never GET: only requests with a body are archived
+    body_sha256 TEXT NOT NULL,
+    body_length INTEGER NOT NULL,
+    warc_file TEXT NOT NULL,
+    warc_offset INTEGER NOT NULL,
+    warc_length INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS requests_capture ON requests(capture);
+CREATE INDEX IF NOT EXISTS requests_url ON requests(crawl_id, url, body_sha256);
 CREATE TABLE IF NOT EXISTS observations (
     record_id TEXT PRIMARY KEY,     -- WARC-Record-ID of the metadata record
     crawl_id TEXT NOT NULL,
@@ -127,6 +143,16 @@ def add_capture(conn: sqlite3.Connection, capture: Capture) -> None:
     conn.execute(f"INSERT INTO captures ({CAPTURE_COLUMNS}) VALUES ({marks})", values)
 
 
+def add_request(conn: sqlite3.Connection, row: dict) -> None:
+    """Insert one request row (after its WARC request record is on disk)."""
+    conn.execute(
+        "INSERT INTO requests (record_id, capture, crawl_id, url, method, body_sha256, body_length,"
+        " warc_file, warc_offset, warc_length) VALUES (:record_id, :capture, :crawl_id, :url, :method,"
+        " :body_sha256, :body_length, :warc_file, :warc_offset, :warc_length)",
+        row,
+    )
+
+
 def add_observation(conn: sqlite3.Connection, row: dict) -> None:
     """Insert one observation row (after its WARC metadata record is on disk)."""
     conn.execute(
@@ -159,18 +185,33 @@ def indexed_end(conn: sqlite3.Connection, warc_file: str) -> int:
     """Where the last indexed record of a WARC file ends: bytes past it were never committed."""
     row = conn.execute(
         "SELECT max(end) FROM (SELECT warc_offset + warc_length AS end FROM captures WHERE warc_file = ?"
-        " UNION ALL SELECT warc_offset + warc_length FROM observations WHERE warc_file = ?)",
-        (warc_file, warc_file),
+        " UNION ALL SELECT warc_offset + warc_length FROM observations WHERE warc_file = ?"
+        " UNION ALL SELECT warc_offset + warc_length FROM requests WHERE warc_file = ?)",
+        (warc_file, warc_file, warc_file),
     ).fetchone()
     return row[0] or 0
 
 
 def captured_in(conn: sqlite3.Connection, crawl_id: str, url: str) -> Capture | None:
-    """The latest successful (status < 400) capture of a URL in one crawl, if any."""
+    """The latest successful (status < 400) GET capture of a URL in one crawl, if any."""
     row = conn.execute(
         f"SELECT {CAPTURE_COLUMNS} FROM captures WHERE crawl_id = ? AND url = ? AND status < 400"
+        " AND method = 'GET'"
         " ORDER BY fetched_at DESC LIMIT 1",
         (crawl_id, url),
+    ).fetchone()
+    return Capture(**row) if row else None
+
+
+def answered_in(
+    conn: sqlite3.Connection, crawl_id: str, url: str, method: str, body_sha256: str
+) -> Capture | None:
+    """The latest successful capture answering exactly this request (method and body) in one crawl."""
+    row = conn.execute(
+        f"SELECT {', '.join('c.' + c for c in Capture.__dataclass_fields__)} FROM requests r"
+        " JOIN captures c ON c.record_id = r.capture WHERE r.crawl_id = ? AND r.url = ? AND r.method = ?"
+        " AND r.body_sha256 = ? AND c.status < 400 ORDER BY c.fetched_at DESC LIMIT 1",
+        (crawl_id, url, method, body_sha256),
     ).fetchone()
     return Capture(**row) if row else None
 
@@ -196,9 +237,10 @@ def document_urls(conn: sqlite3.Connection, portal: str) -> list[str]:
 
 
 def latest_ok_capture(conn: sqlite3.Connection, url: str, before_crawl: str | None) -> Capture | None:
-    """The newest 200 capture of a URL from another crawl than ``before_crawl`` (for conditional requests)."""
+    """The newest 200 GET capture of a URL from another crawl than ``before_crawl`` (conditional requests)."""
     row = conn.execute(
-        f"SELECT {CAPTURE_COLUMNS} FROM captures WHERE url = ? AND status = 200 AND crawl_id IS NOT ?"
+        f"SELECT {CAPTURE_COLUMNS} FROM captures WHERE url = ? AND status = 200 AND method = 'GET'"
+        " AND crawl_id IS NOT ?"
         " ORDER BY fetched_at DESC LIMIT 1",
         (url, before_crawl),
     ).fetchone()

@@ -13,9 +13,11 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
@@ -31,6 +33,18 @@ WARC_ROTATE_BYTES = 512 * 1024 * 1024
 # The stored body is de-chunked, so a reader must not try to de-chunk it again.
 RENAMED_HEADERS = {"transfer-encoding": "X-Archive-Orig-Transfer-Encoding"}
 RENAMED_BACK = {v.lower(): k for k, v in RENAMED_HEADERS.items()}
+# WARC 1.1 §6.7.2: a 304 is archived as a revisit of the capture the server says is unchanged.
+NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+MAX_REVISIT_HOPS = 8
+
+
+@dataclass(frozen=True)
+class SentRequest:
+    """A request as it went out: method, headers (latin-1 strings, one character per byte) and body."""
+
+    method: str
+    headers: list[tuple[str, str]]
+    body: bytes
 
 
 class RawHTTPHeaders(StatusAndHeaders):
@@ -62,6 +76,22 @@ def new_crawl_id() -> str:
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _request_row(record, at: tuple[str, int, int], capture: Capture, request: SentRequest) -> dict:
+    warc_file, offset, length = at
+    return {
+        "record_id": record.rec_headers.get_header("WARC-Record-ID"),
+        "capture": capture.record_id,
+        "crawl_id": capture.crawl_id,
+        "url": capture.url,
+        "method": request.method,
+        "body_sha256": sha256_hex(request.body),
+        "body_length": len(request.body),
+        "warc_file": warc_file,
+        "warc_offset": offset,
+        "warc_length": length,
+    }
 
 
 class Archive:
@@ -185,37 +215,42 @@ class Archive:
         protocol: str = "HTTP/1.1",
         reason: str = "",
         referer: str | None = None,
+        request: SentRequest | None = None,
+        not_modified_of: str | None = None,
     ) -> Capture:
-        """Archive one HTTP response; a payload seen before becomes a revisit record."""
+        """Archive one HTTP response; a payload seen before becomes a revisit record.
+
+        ``request``: the request as sent, archived as a WARC request record beside the response when it
+        is not a GET (a POSTed form decides what a data proxy answers, so the answer alone is not enough).
+        ``not_modified_of``: the capture a 304 answered a conditional request about; the 304 becomes a
+        revisit record of profile server-not-modified referring to it.
+        """
         self._require_crawl()
-        sha = sha256_hex(body)
-        content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
         http_headers = RawHTTPHeaders(
             f"{status} {reason}".strip(),
             [(RENAMED_HEADERS.get(k.lower(), k), v) for k, v in headers],
             protocol=protocol,
         )
-        original = index.first_capture_of(self.db, sha)
         extra = {"WARC-Gongkai-Crawl": self.crawl_id, "WARC-Gongkai-Portal": portal}
-        if original:
-            record = self._writer.create_revisit_record(
-                url,
-                warc_digest(sha),
-                original.url,
-                original.fetched_at,
-                http_headers=http_headers,
-                warc_headers_dict={**extra, "WARC-Refers-To": original.record_id},
-            )
-        else:
+        earlier = index.get_capture(self.db, not_modified_of) if not_modified_of else None
+        if earlier is not None:
+            sha, length, original = earlier.payload_sha256, earlier.payload_length, earlier
             record = self._writer.create_warc_record(
                 url,
-                "response",
-                payload=BytesIO(body),
-                length=len(body),
+                "revisit",
                 http_headers=http_headers,
-                warc_headers_dict={**extra, "WARC-Payload-Digest": warc_digest(sha)},
+                warc_headers_dict={
+                    **extra,
+                    "WARC-Profile": NOT_MODIFIED_PROFILE,
+                    "WARC-Refers-To": earlier.record_id,
+                    "WARC-Refers-To-Target-URI": earlier.url,
+                    "WARC-Refers-To-Date": earlier.fetched_at,
+                },
             )
-        offset, length = self._write(record)
+        else:
+            sha, length = sha256_hex(body), len(body)
+            original = index.first_capture_of(self.db, sha)
+            record = self._payload_record(url, sha, body, http_headers, extra, original)
         capture = Capture(
             record_id=record.rec_headers.get_header("WARC-Record-ID"),
             crawl_id=self.crawl_id,
@@ -223,19 +258,78 @@ class Archive:
             url=url,
             method=method,
             status=status,
-            content_type=content_type,
+            content_type=next((v for k, v in headers if k.lower() == "content-type"), None),
             fetched_at=record.rec_headers.get_header("WARC-Date"),
             payload_sha256=sha,
-            payload_length=len(body),
-            warc_file=self._file_name,
-            warc_offset=offset,
-            warc_length=length,
+            payload_length=length,
+            warc_file="",
+            warc_offset=0,
+            warc_length=0,
             record_type="revisit" if original else "response",
             refers_to=original.record_id if original else None,
             referer=referer,
         )
-        index.add_capture(self.db, capture)
+        sent = None
+        if request is not None and request.method != "GET":
+            sent = self._request_record(url, request, extra, capture.record_id)
+            # The request goes first, as WARC writers order them; both are on disk before either row.
+            sent_offset, sent_length = self._write(sent)
+            sent_at = (self._file_name, sent_offset, sent_length)
+        offset, written = self._write(record)
+        capture = replace(capture, warc_file=self._file_name, warc_offset=offset, warc_length=written)
+        # One transaction: a request row never exists without its capture, nor the other way round.
+        self.db.execute("BEGIN")
+        try:
+            index.add_capture(self.db, capture)
+            if sent is not None:
+                index.add_request(self.db, _request_row(sent, sent_at, capture, request))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
         return capture
+
+    def _payload_record(self, url, sha: str, body: bytes, http_headers, extra: dict, original):
+        """A response record holding the body, or a revisit of the capture that already holds it."""
+        if original:
+            return self._writer.create_revisit_record(
+                url,
+                warc_digest(sha),
+                original.url,
+                original.fetched_at,
+                http_headers=http_headers,
+                warc_headers_dict={**extra, "WARC-Refers-To": original.record_id},
+            )
+        return self._writer.create_warc_record(
+            url,
+            "response",
+            payload=BytesIO(body),
+            length=len(body),
+            http_headers=http_headers,
+            warc_headers_dict={**extra, "WARC-Payload-Digest": warc_digest(sha)},
+        )
+
+    def _request_record(self, url: str, request: SentRequest, extra: dict, response_id: str):
+        """A WARC request record: request line, headers and body exactly as sent."""
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        names = {k.lower() for k, _ in request.headers}
+        headers = list(request.headers)
+        if "host" not in names:
+            headers.insert(0, ("Host", parts.netloc))
+        if request.body and "content-length" not in names:
+            headers.append(("Content-Length", str(len(request.body))))
+        http_headers = RawHTTPHeaders(
+            f"{request.method} {target} HTTP/1.1", headers, protocol="", is_http_request=True
+        )
+        return self._writer.create_warc_record(
+            url,
+            "request",
+            payload=BytesIO(request.body),
+            length=len(request.body),
+            http_headers=http_headers,
+            warc_headers_dict={**extra, "WARC-Concurrent-To": response_id},
+        )
 
     def store_observation(self, *, portal: str, url: str, capture: str | None, data: dict) -> str | None:
         """Archive what the crawler read off a page as a WARC metadata record of JSON.
@@ -307,7 +401,10 @@ class Archive:
         ``decoded=False`` gives the bytes exactly as the server sent them; ``decoded=True`` undoes a
         ``Content-Encoding`` such as gzip.
         """
-        if capture.record_type == "revisit":
+        # A 304's revisit refers to the capture it confirmed, which may itself be a revisit.
+        for _ in range(MAX_REVISIT_HOPS):
+            if capture.record_type != "revisit":
+                break
             original = index.get_capture(self.db, capture.refers_to or "")
             if original is None:
                 raise ArchiveError(f"revisit {capture.record_id} refers to {capture.refers_to}, not in index")

@@ -5,10 +5,11 @@ problem, and the caller exits 1 when there is any. Checks:
 
 1. Every record can be read; a response's payload matches its ``WARC-Payload-Digest`` (sha256), and
    every record's block matches its ``WARC-Block-Digest`` (warcio's digest checker).
-2. Every index row (capture or observation) points at a record with the same WARC-Record-ID at its
-   file and offset, and a capture's payload sha256 is the one the index holds.
-3. Every response, revisit and metadata record in the WARC files has an index row (a record the
-   index does not know was never committed, e.g. a torn tail a crash left behind).
+2. Every index row (capture, request or observation) points at a record with the same WARC-Record-ID
+   at its file and offset, a capture's payload sha256 is the one the index holds, and a request
+   record's WARC-Concurrent-To names the capture the index pairs it with.
+3. Every response, revisit, request and metadata record in the WARC files has an index row (a record
+   the index does not know was never committed, e.g. a torn tail a crash left behind).
 """
 
 import hashlib
@@ -20,7 +21,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.store import warc_digest
 
-INDEXED_TYPES = ("response", "revisit", "metadata")
+INDEXED_TYPES = ("response", "revisit", "request", "metadata")
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class _Seen:
     warc_file: str
     offset: int
     payload_sha256: str | None
+    concurrent_to: str | None = None
 
 
 def verify_archive(root: Path) -> Verification:
@@ -96,7 +98,8 @@ def _read_file(path: Path, seen: dict[str, _Seen], result: Verification) -> None
                             Problem(path.name, offset, record_id, f"digest check: {problem}")
                         )
                 if record.rec_type in INDEXED_TYPES:
-                    seen[record_id] = _Seen(path.name, offset, sha)
+                    concurrent = record.rec_headers.get_header("WARC-Concurrent-To")
+                    seen[record_id] = _Seen(path.name, offset, sha, concurrent)
     except Exception as e:  # noqa: BLE001 (any damage: report it and go on to the next file)
         at = f"after offset {offset}" if offset is not None else "at the start"
         result.problems.append(Problem(path.name, None, "", f"unreadable {at}: {type(e).__name__}: {e}"))
@@ -107,6 +110,8 @@ def _check_index(conn: sqlite3.Connection, seen: dict[str, _Seen], result: Verif
     rows = conn.execute(
         "SELECT record_id, warc_file, warc_offset, payload_sha256, record_type FROM captures"
         " UNION ALL SELECT record_id, warc_file, warc_offset, NULL, 'metadata' FROM observations"
+        # A request row carries its capture where a capture carries its payload sha256.
+        " UNION ALL SELECT record_id, warc_file, warc_offset, capture, 'request' FROM requests"
     ).fetchall()
     for record_id, warc_file, offset, sha, record_type in rows:
         indexed.add(record_id)
@@ -132,6 +137,16 @@ def _check_index(conn: sqlite3.Connection, seen: dict[str, _Seen], result: Verif
                     offset,
                     record_id,
                     f"payload sha256 {found.payload_sha256} differs from the index's {sha}",
+                )
+            )
+        elif record_type == "request" and found.concurrent_to != sha:
+            result.problems.append(
+                Problem(
+                    warc_file,
+                    offset,
+                    record_id,
+                    f"request record is WARC-Concurrent-To {found.concurrent_to}, "
+                    f"the index pairs it with {sha}",
                 )
             )
     for record_id, found in seen.items():

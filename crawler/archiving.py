@@ -3,7 +3,8 @@
 `ArchiveMiddleware` sits next to the downloader (order 950), where Scrapy's `HttpCacheMiddleware`
 stores responses: it sees each response exactly as received — before decompression, redirects,
 retries or any callback — so a page the spider fails to parse, an error page, and every retry attempt
-are still kept. The capture's WARC-Record-ID is put in ``request.meta["capture"]`` for the callbacks.
+are still kept. A request that is not a GET (a POSTed list form) is kept beside its response. The
+capture's WARC-Record-ID is put in ``request.meta["capture"]`` for the callbacks.
 """
 
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
 from archive import index
+from archive.store import SentRequest, sha256_hex
 
 REPLICA_SUFFIX = ".replica.test"
 
@@ -43,7 +45,10 @@ class ResumeFromArchiveMiddleware:
 
     A URL with a successful capture in the crawl being resumed is replayed from its WARC record (same
     status, headers and bytes), so the resumed crawl walks the same pages without fetching them again
-    and without archiving them twice. Sits at order 960, just before the downloader.
+    and without archiving them twice. A POST is replayed only from a capture whose archived request
+    carried the same body (a data proxy answers by its form). A 304 is replayed as the capture it
+    confirmed, as `ConditionalRequestMiddleware` did the first time. Sits at order 960, just before
+    the downloader.
     """
 
     def __init__(self, crawler) -> None:
@@ -55,9 +60,16 @@ class ResumeFromArchiveMiddleware:
 
     def process_request(self, request):
         spider = self.crawler.spider
-        if not getattr(spider, "resuming", False) or request.method != "GET":
+        if not getattr(spider, "resuming", False):
             return None
-        capture = index.captured_in(spider.archive.db, spider.archive.crawl_id, request.url)
+        db, crawl_id = spider.archive.db, spider.archive.crawl_id
+        if request.method == "GET":
+            capture = index.captured_in(db, crawl_id, request.url)
+        else:
+            capture = index.answered_in(db, crawl_id, request.url, request.method, sha256_hex(request.body))
+        if capture is not None and capture.status == 304:
+            capture = index.get_capture(db, capture.refers_to or "")
+            request.meta["not_modified"] = True
         if capture is None:
             return None
         status, headers, body = spider.archive.read_response(capture)
@@ -139,6 +151,15 @@ class ArchiveMiddleware:
             for v in values
         ]
         referer = request.headers.get("Referer")
+        sent = SentRequest(
+            request.method,
+            [
+                (k.decode("latin-1"), v.decode("latin-1"))
+                for k, values in request.headers.items()
+                for v in values
+            ],
+            request.body,
+        )
         capture = spider.archive.store_response(
             portal=spider.portal.id,
             url=response.url,
@@ -148,6 +169,9 @@ class ArchiveMiddleware:
             method=request.method,
             protocol=response.protocol or "HTTP/1.1",
             referer=referer.decode("latin-1") if referer else None,
+            request=sent,
+            # A 304 to our conditional request: kept as a revisit of the capture it confirmed.
+            not_modified_of=request.meta.get("conditional_on") if response.status == 304 else None,
         )
         request.meta["capture"] = capture.record_id
         self.crawler.stats.inc_value("gongkai/captures")

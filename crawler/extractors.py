@@ -69,6 +69,22 @@ def all_values(extractors: Sequence, ctx: Context) -> list[str]:
     return out
 
 
+def node_values(ex, ctx: Context) -> list[tuple[str, Selector]]:
+    """Each node a ``css`` extractor matches, with its value (``attr`` or text, then ``pick``, ``normalize``).
+
+    For link lists the node matters too: its text names the link when the value is only a URL.
+    """
+    scope = _scope(ex, ctx)
+    if scope is None:
+        return []
+    pairs = []
+    for node in scope.css(ex.value):
+        value = _finish(ex, node.attrib.get(ex.attr) if ex.attr else node_text(node), ctx)
+        if value:
+            pairs.append((value, node))
+    return pairs
+
+
 def describe(ex) -> str:
     """A short name for an extractor, e.g. ``label:索引号`` or ``css:h1.title``."""
     value = "/".join(ex.value) if isinstance(ex.value, (list, tuple)) else ex.value

@@ -4,7 +4,7 @@ import gzip
 
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.store import Archive, sha256_hex
+from archive.store import Archive, SentRequest, sha256_hex
 
 
 def _crawl(tmp_path):
@@ -117,3 +117,38 @@ def test_non_ascii_header_bytes_are_archived_and_read_back_exactly(tmp_path):
     assert (headers, body) == ([(b"Content-Disposition", header)], b"%PDF")
     raw = gzip.decompress((tmp_path / "archive" / "warc" / capture.warc_file).read_bytes())
     assert b"Content-Disposition: " + header + b"\r\n" in raw
+
+
+def test_posted_form_is_a_request_record_before_its_response_and_concurrent_to_it(tmp_path):
+    archive = _crawl(tmp_path)
+    form = b"webid=3307&columnid=1229547728&unitid=7741858"
+    capture = archive.store_response(
+        portal="test-portal",
+        url="http://example.replica.test/dataproxy.jsp?startrecord=1",
+        status=200,
+        headers=[("Content-Type", "text/xml")],
+        body=b"<datastore/>",
+        method="POST",
+        request=SentRequest("POST", [("Content-Type", "application/x-www-form-urlencoded")], form),
+    )
+    archive.close()
+    with open(tmp_path / "archive/warc" / capture.warc_file, "rb") as f:
+        records = [(r.rec_type, r.rec_headers, r.content_stream().read()) for r in ArchiveIterator(f)]
+    [(kind, headers, body), (second, _, _)] = records
+    assert (kind, body, second) == ("request", form, "response")
+    assert headers.get_header("WARC-Concurrent-To") == capture.record_id
+
+
+def test_304_is_a_revisit_that_reads_back_the_payload_it_confirmed(tmp_path):
+    archive = _crawl(tmp_path)
+    first = _store(archive, "http://example.replica.test/a.html", b"<p>unchanged</p>")
+    confirmed = archive.store_response(
+        portal="test-portal",
+        url="http://example.replica.test/a.html",
+        status=304,
+        headers=[("ETag", '"abc"')],
+        body=b"",
+        not_modified_of=first.record_id,
+    )
+    assert (confirmed.status, confirmed.record_type, confirmed.refers_to) == (304, "revisit", first.record_id)
+    assert archive.read_payload(confirmed) == b"<p>unchanged</p>"

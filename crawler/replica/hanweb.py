@@ -120,11 +120,24 @@ def detail_content(doc: Doc, body: str, column: str, list_url: str) -> str:
 
 
 def attachment_html(doc: Doc) -> str:
-    """附件 links to the download servlet (``&amp;`` in the href, as published)."""
-    return "\n".join(
-        f'<p>附件：<a href="{escape(path_of(file.url))}" target="_blank">{escape(file.name)}</a></p>'
-        for file in doc.attachments
-    )
+    """附件 links to the download servlet (``&amp;`` in the href, as published).
+
+    An agency on the older template (``attachment_links = "script"``) links them from script instead,
+    in the two forms real pages use, one after the other: ``href="javascript:void(0)"`` with the call
+    in ``onclick``, and the call in the ``href`` itself (portals.md §3.6, R26).
+    """
+    lines = []
+    for i, file in enumerate(doc.attachments):
+        path, name = escape(path_of(file.url)), escape(file.name)
+        if doc.agency.attachment_links != "script":
+            lines.append(f'<p>附件：<a href="{path}" target="_blank">{name}</a></p>')
+        elif i % 2 == 0:
+            lines.append(
+                f'<p>附件：<a href="javascript:void(0)" onclick="downloadFile(\'{path}\')">{name}</a></p>'
+            )
+        else:
+            lines.append(f"<p>附件：<a href=\"javascript:window.open('{path}')\">{name}</a></p>")
+    return "\n".join(lines)
 
 
 def download_disposition(name: str, form: str) -> tuple[dict[str, str], str | None]:

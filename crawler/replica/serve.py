@@ -17,6 +17,10 @@ What is served, in order of precedence:
 3. a plain file under ``site/<host>/`` (``index.html`` for a directory), typed by extension;
 4. otherwise 404; an unknown host gets 502.
 
+Files and fixed routes with a body file carry ``ETag`` and ``Last-Modified`` and answer a matching
+``If-None-Match`` / ``If-Modified-Since`` with 304 on the hosts that serve static files (by default
+the TRS host; ``--validators`` chooses, see validators.py); servlets and APIs never do.
+
 All of it as of the server's **epoch** (1, the site as built, unless told otherwise): a route
 marked ``"epochs": {"from": a, "until": b}`` answers only in those epochs, and every file is read
 from the newest ``site/_epochs/<n>/`` (n ≤ epoch) that has it, else from ``site/`` (epochs.py).
@@ -29,6 +33,7 @@ A POST elsewhere is answered as a GET. Every request is logged as one JSON line 
 path, method, status, bytes, epoch) to ``--log`` so tests can assert politeness. Usage::
 
     python -m crawler.replica.serve [--port 0] [--log FILE] [--epoch N] [--control-port 0]
+                                    [--validators HOST,HOST | all | none]
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, unquote_to_bytes, urlencode, urlsplit
 
 from crawler.replica.control import State, ask, make_control_server
+from crawler.replica.validators import STATIC_HOSTS, not_modified, validators
 
 SITE = Path(__file__).resolve().parent / "site"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -91,6 +97,7 @@ class Response:
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before the first byte
+    modified: int | None = None  # the epoch that last changed the body's file; None: made per request
 
 
 @dataclass(frozen=True)
@@ -174,6 +181,15 @@ def located(relative: str, epoch: int, site: Path = SITE) -> Path:
         if candidate.is_file():
             return candidate
     return site / relative
+
+
+def file_epoch(path: Path, site: Path = SITE) -> int:
+    """The epoch whose overlay holds ``path`` (as `located` found it), or 1 for a file under site/ itself."""
+    try:
+        parts = path.relative_to(site / OVERLAY).parts
+    except ValueError:
+        return 1
+    return int(parts[0])
 
 
 def content_type(path: Path) -> str:
@@ -282,7 +298,11 @@ def static_response(host: str, path: str, site: Path = SITE, epoch: int = 1) -> 
         found = target.is_file()
     except (OSError, ValueError):  # e.g. a NUL byte or an over-long name in the request path
         return None
-    return Response(200, target.read_bytes(), {"Content-Type": content_type(target)}) if found else None
+    if not found:
+        return None
+    return Response(
+        200, target.read_bytes(), {"Content-Type": content_type(target)}, modified=file_epoch(target, site)
+    )
 
 
 def respond(
@@ -313,11 +333,22 @@ def respond(
     if path is not None:
         route = in_epoch(routes.exact.get((host, path, canonical_query(query)), []), epoch)
         if route:
-            return route_response(route[0], site, epoch)
+            answer = route_response(route[0], site, epoch)
+            if route[0].get("file"):
+                answer = replace(answer, modified=file_epoch(located(route[0]["file"], epoch, site), site))
+            return answer
         found = static_response(host, path, site, epoch)
         if found:
             return found
     return Response(404, NOT_FOUND.encode(), {"Content-Type": "text/html; charset=utf-8"})
+
+
+def conditional(response: Response, if_none_match: str | None, if_modified_since: str | None) -> Response:
+    """A static file's answer with its validators, or 304 when the client's copy is still current."""
+    current = validators(response.body, response.modified or 1)
+    if not_modified(current, if_none_match, if_modified_since):
+        return Response(304, b"", current)
+    return replace(response, headers={**response.headers, **current})
 
 
 def split_target(target: str, host_header: str | None) -> tuple[str, str, str]:
@@ -359,6 +390,9 @@ class _Handler(BaseHTTPRequestHandler):
             epoch=epoch,
             attempt=lambda: state.attempt(client),
         )
+        asked = {k: self.headers[k] for k in ("If-None-Match", "If-Modified-Since") if k in self.headers}
+        if response.status == 200 and response.modified is not None and host in self.server.validator_hosts:
+            response = conditional(response, asked.get("If-None-Match"), asked.get("If-Modified-Since"))
         # Logged before answering: once a client has its response, the log already holds the request.
         shown = (decode_path(path) or path) + (f"?{query}" if query else "")
         log_request(
@@ -371,13 +405,15 @@ class _Handler(BaseHTTPRequestHandler):
                 "status": response.status,
                 "bytes": len(response.body) if send_body else 0,
                 "epoch": epoch,
+                **({"conditional": asked} if asked else {}),
             },
         )
         time.sleep(response.delay)
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
+        if response.status != 304:  # a 304 has no body, and its length would not be the file's
+            self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
         if send_body:
             self.wfile.write(response.body)
@@ -395,24 +431,38 @@ def log_request(server: ThreadingHTTPServer, entry: dict) -> None:
         server.log_file.flush()
 
 
-def make_server(port: int = 0, log_path: Path | None = None, epoch: int = 1) -> ThreadingHTTPServer:
-    """Bind the replica to 127.0.0.1:port (0 = any free port) with routes, state and log attached."""
+def make_server(
+    port: int = 0,
+    log_path: Path | None = None,
+    epoch: int = 1,
+    validator_hosts: tuple[str, ...] = STATIC_HOSTS,
+) -> ThreadingHTTPServer:
+    """Bind the replica to 127.0.0.1:port (0 = any free port) with routes, state and log attached.
+
+    ``validator_hosts`` serve their files with ETag and Last-Modified and answer 304 (validators.py).
+    """
     routes = load_routes()
     state = State(epoch, routes.epochs)
     state.set_epoch(epoch)  # refuses an epoch the build has not made
     server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
     server.daemon_threads = True
     server.routes, server.state = routes, state
+    server.validator_hosts = frozenset(validator_hosts)
     server.log_lock = threading.Lock()
     server.log_file = open(log_path, "a", encoding="utf-8") if log_path else None  # noqa: SIM115
     return server
 
 
 @contextmanager
-def running_replica(log_path: Path | str | None = None, epoch: int | None = None) -> Iterator[Replica]:
+def running_replica(
+    log_path: Path | str | None = None,
+    epoch: int | None = None,
+    validators: tuple[str, ...] | None = None,
+) -> Iterator[Replica]:
     """Run the replica in a subprocess for the duration of a ``with`` block.
 
-    ``epoch`` None serves ``$GONGKAI_REPLICA_EPOCH``, else 1. Example::
+    ``epoch`` None serves ``$GONGKAI_REPLICA_EPOCH``, else 1. ``validators``: the hosts that send
+    ETag/Last-Modified and answer 304 (None: the static TRS host only). Example::
 
         with running_replica(tmp_path / "requests.jsonl") as replica:
             opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": replica.url}))
@@ -423,6 +473,7 @@ def running_replica(log_path: Path | str | None = None, epoch: int | None = None
     command = [sys.executable, "-m", "crawler.replica.serve", "--port", "0"]
     command += ["--log", str(log)] if log else []
     command += ["--epoch", str(epoch)] if epoch is not None else []
+    command += ["--validators", ",".join(validators) or "none"] if validators is not None else []
     with tempfile.TemporaryFile() as stderr:
         process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=stderr, text=True)
         try:
@@ -473,10 +524,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--control-port", type=int, default=0, help="control port on 127.0.0.1 (0 = any free port)"
     )
+    parser.add_argument(
+        "--validators",
+        default=",".join(STATIC_HOSTS),
+        help="hosts whose files carry ETag/Last-Modified and answer 304, comma-separated, or all or none "
+        "(default: the static TRS host)",
+    )
     args = parser.parse_args(argv)
     epoch = args.epoch if args.epoch is not None else _epoch_from_environment(parser)
     try:
-        server = make_server(args.port, args.log, epoch)
+        server = make_server(args.port, args.log, epoch, _validator_hosts(parser, args.validators))
     except ValueError as error:
         parser.error(f"--epoch {epoch}: {error}")
     control = make_control_server(server.state, args.control_port)
@@ -491,6 +548,17 @@ def main(argv: list[str] | None = None) -> None:
         control.shutdown()
         server.server_close()
         control.server_close()
+
+
+def _validator_hosts(parser: argparse.ArgumentParser, value: str) -> tuple[str, ...]:
+    """The ``--validators`` hosts: a comma-separated list of replica hosts, ``all`` or ``none``."""
+    if value.strip() in ("all", "none"):
+        return REPLICA_HOSTS if value.strip() == "all" else ()
+    hosts = tuple(h.strip() for h in value.split(",") if h.strip())
+    unknown = [h for h in hosts if h not in REPLICA_HOSTS]
+    if unknown:
+        parser.error(f"--validators: not a replica host: {', '.join(unknown)}")
+    return hosts
 
 
 def _epoch_from_environment(parser: argparse.ArgumentParser) -> int:

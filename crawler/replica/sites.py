@@ -82,6 +82,8 @@ class Agency:
     catalog_unit: str = ""
     unit: str = ""  # gkmlpt department path (/<unit>/gkmlpt/), gongkai unit code (/gongkai/site_<unit>/)
     sid: str = ""  # gkmlpt site id (window._CONFIG.SID)
+    # how its pages link files: "href" (a plain link) or "script" (javascript: and onclick calls, R26)
+    attachment_links: str = "href"
 
     @property
     def portal_id(self) -> str:
@@ -406,6 +408,8 @@ AGENCIES = (
         ),
         annual_unit="7741940",
         catalog_unit="7741937",
+        # a department channel still on an older template that opens files from script (R26)
+        attachment_links="script",
     ),
     Agency(
         slug="sg-gxs",

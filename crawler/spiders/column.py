@@ -9,6 +9,7 @@ WARC metadata records.
 import json
 import re
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from urllib.parse import parse_qs, quote, unquote, urljoin, urlsplit
 
 import scrapy
@@ -22,7 +23,7 @@ from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutErro
 from archive import index
 from archive.charset import decode_html
 from archive.issues import Issue
-from crawler.extractors import Context, all_values, first_value, node_text
+from crawler.extractors import Context, all_values, first_value, node_text, node_values
 from crawler.responses import (
     basename,
     categories,
@@ -459,23 +460,31 @@ class ColumnSpider(scrapy.Spider):
         return fields, raw, sources
 
     def _attachments(self, response, ctx) -> list[dict]:
-        """Links to files in the main content, by extension, URL pattern or `showname`, each once."""
+        """Links to files, found by the ``[attachments] links`` extractors, each URL once.
+
+        A ``css`` link is a file by its extension, URL pattern or ``showname``; it is read node by node
+        so that its text names it. Its ``pick`` takes the URL out of script (R26):
+        ``href="javascript:window.open('…')"`` or ``onclick="downloadFile('…')"``; a bare ``javascript:``
+        href is no link. JSON links (a list item's ``attachment[].url``) are files by definition and come
+        after the page's own.
+        """
         spec = self.portal.attachments
+        # Without a main-content node the whole page is searched, rather than nothing.
+        page_ctx = replace(ctx, main=ctx.main if ctx.main is not None else ctx.page)
         found: dict[str, dict] = {}
-        scope = ctx.main if ctx.main is not None else ctx.page
-        for a in scope.css("a[href]"):
-            href = a.attrib.get("href", "").strip()
-            url = self._absolute(response, href) if href else ""
-            if not url or url in found or not url.startswith("http"):
+        for ex in spec.links:
+            if ex.source != "css":
                 continue
-            shown = parse_qs(urlsplit(url).query).get("showname", [""])[0]
-            is_file = (
-                extension(url) in spec.extensions
-                or extension(shown) in spec.extensions
-                or any(p.search(url) for p in spec.url_patterns)
-            )
-            if is_file:
-                found[url] = {"url": url, "name": shown or node_text(a) or basename(url)}
+            for value, node in node_values(ex, page_ctx):
+                url = self._absolute(response, value)
+                shown = parse_qs(urlsplit(url).query).get("showname", [""])[0]
+                is_file = (
+                    extension(url) in spec.extensions
+                    or extension(shown) in spec.extensions
+                    or any(p.search(url) for p in spec.url_patterns)
+                )
+                if url.startswith("http") and url not in found and is_file:
+                    found[url] = {"url": url, "name": shown or node_text(node) or basename(url)}
         if ctx.json_item is not None:
             for ex in spec.links:
                 if ex.source == "json":
