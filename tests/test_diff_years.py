@@ -5,6 +5,7 @@ report gives is checked against them. 2020 is printed in the 2019 format, 2021â€
 """
 
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -194,3 +195,18 @@ def test_other_processing_is_compared_across_formats_as_one_row_against_the_sum_
     whole = VALUES[2020]["applications.outcome.other.undivided.total"]
     assert (row["cells"]["2020"]["value"], row["cells"]["2021"]["value"]) == (whole, split)
     assert _change(row, 2021)["delta"] == split - whole and row["derived"]
+
+
+def test_a_year_without_a_report_is_named_and_changes_span_the_gap(extracted, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(extracted / "gongkai.db", data / "gongkai.db")
+    with sqlite3.connect(data / "gongkai.db") as conn:
+        conn.execute("DELETE FROM reports WHERE agency = ? AND year = 2021", (AGENCY,))
+    out = tmp_path / "gap.html"
+    proc = gongkai("diff", "years", AGENCY, "--data", str(data), "--out", str(out))
+    (agency,) = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["agencies"]
+    assert "no report for 2021" in agency["summary"] and agency["summary"] in proc.stdout
+    change = _change(_row(agency, "applications.new.total"), 2022)
+    assert change["from_year"] == 2020
+    assert change["delta"] == VALUES[2022]["applications.new.total"] - VALUES[2020]["applications.new.total"]

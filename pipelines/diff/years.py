@@ -184,6 +184,10 @@ def summarise(result: AgencyYears) -> str:
     span = f"{years[0].year}–{years[-1].year}" if len(years) > 1 else str(years[0].year)
     formats = "/".join(dict.fromkeys(y.format_version for y in years))
     parts = [f"{result.agency} {span}: {len(years)} reports ({formats} format)"]
+    # A gap means the changes shown span two years; say so rather than let it pass for one.
+    missing = sorted(set(range(years[0].year, years[-1].year + 1)) - {y.year for y in years})
+    if missing:
+        parts.append("no report for " + ", ".join(map(str, missing)))
     headline = next((s for s in result.statistics if s.key == HEADLINE), None)
     if headline:
         path = " → ".join(_cell_text(headline.cells[y.year]) for y in years)
