@@ -185,12 +185,10 @@ def _document_change(
         change.capture_b = _capture(db, in_b["page_capture"])
         if version_a is None:
             change.state = "new"
-        elif gone_at_a:
-            change.state = "returned"
         elif version_a["content_sha256"] == in_b["content_sha256"]:
-            change.state = "unchanged"
+            change.state = "returned" if gone_at_a else "unchanged"
         else:
-            change.state = "changed"
+            change.state = "returned" if gone_at_a else "changed"
             change.parts = version_parts(db, version_a, in_b, doc["doc_type"])
     return change
 
