@@ -96,7 +96,7 @@ def crawls(crawl_a, crawl_b, data_dir, settings_path, out, link_base) -> None:
 
         gongkai diff crawls 20240630T020000Z-1a2b 20240701T020000Z-3c4d
     """
-    from pipelines.diff.crawls import NoSuchCrawl
+    from pipelines.diff.crawls import STATES, NoSuchCrawl
     from pipelines.diff.reports import write_crawls
 
     try:
@@ -105,6 +105,7 @@ def crawls(crawl_a, crawl_b, data_dir, settings_path, out, link_base) -> None:
         raise click.ClickException(str(e)) from e
     click.echo(result.summary())
     for portal in result.portals:
-        counts = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(portal.counts.items()))
+        shown = [(state, portal.counts[state]) for state in STATES if portal.counts.get(state)]
+        counts = ", ".join(f"{n} {state.replace('_', ' ')}" for state, n in shown)
         click.echo(f"  {portal.portal}: {counts}")
     click.echo("wrote " + ", ".join(map(str, paths)))
