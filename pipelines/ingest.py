@@ -274,9 +274,24 @@ def _load_history(archive: Archive, db, observations: list[dict], summary) -> No
     order = {
         r[0]: i for i, r in enumerate(archive.db.execute("SELECT crawl_id FROM crawls ORDER BY started_at"))
     }
-    attachments = {
-        (o["crawl_id"], o["url"]): o["capture"] for o in observations if o["data"]["type"] == "attachment"
-    }
+    # Each attachment URL's good fetches (status < 300), oldest first: (crawl order, capture).
+    fetched: dict[str, list[tuple[int, Capture]]] = {}
+    for o in observations:
+        if o["data"]["type"] == "attachment" and o["capture"]:
+            found = index.get_capture(archive.db, o["capture"])
+            if found is not None and found.status < 300:
+                fetched.setdefault(o["url"], []).append((order.get(o["crawl_id"], -1), found))
+    for captures in fetched.values():
+        captures.sort(key=lambda pair: pair[0])
+
+    def attachment_as_of(crawl_id: str, url: str) -> tuple[Capture | None, bool]:
+        """The attachment's capture in this crawl; when this crawl could not fetch it (a timeout, a 500,
+        the time budget), the last good one before — not fetching a file is not a change of it."""
+        at = order.get(crawl_id, -1)
+        earlier = [c for o, c in fetched.get(url, []) if o <= at]
+        if not earlier:
+            return None, False
+        return earlier[-1], earlier[-1].crawl_id == crawl_id
 
     # What each document was in each crawl, kept beside its status for diffs between crawls.
     versions: dict[tuple[str, str, str], dict] = {}
@@ -288,12 +303,19 @@ def _load_history(archive: Archive, db, observations: list[dict], summary) -> No
         )
         shas, captures = [], []
         for att in obs["data"].get("attachments", []):
-            att_capture = attachments.get((obs["crawl_id"], att["url"]))
-            found = index.get_capture(archive.db, att_capture) if att_capture else None
+            found, this_crawl = attachment_as_of(obs["crawl_id"], att["url"])
             shas.append(found.payload_sha256 if found else "missing")
             if found:  # every version's text, not only the latest, so crawls can be diffed
                 _extraction(archive, db, found, None, summary)
-            captures.append({"url": att["url"], "name": att.get("name"), "capture": att_capture})
+            captures.append(
+                {
+                    "url": att["url"],
+                    "name": att.get("name"),
+                    "capture": found.record_id if found else None,
+                    "sha256": found.payload_sha256 if found else None,
+                    "fetched_this_crawl": this_crawl,
+                }
+            )
         versions[(obs["portal"], obs["url"], obs["crawl_id"])] = {
             "page_capture": obs["capture"],
             "attachment_captures": json.dumps(captures, ensure_ascii=False),

@@ -4,10 +4,12 @@ These cases are rare on a real night and absent from the replica's epochs, so th
 in a small database of their own: crawls 1–4, and for each document what each crawl saw.
 """
 
+import json
+
 import pytest
 
 from archive.db import open_db
-from pipelines.diff.crawls import NoSuchCrawl, diff_crawls
+from pipelines.diff.crawls import NoSuchCrawl, attachment_pairs, diff_crawls, version_parts
 
 CRAWLS = ["c1", "c2", "c3", "c4"]
 # document → what crawls c1..c4 saw: (evidence, content hash); None: not asked for.
@@ -82,3 +84,34 @@ def test_a_document_not_yet_known_at_b_is_not_listed(db):
 def test_an_unknown_crawl_is_named_with_the_known_ones(db):
     with pytest.raises(NoSuchCrawl, match="no crawl 'c9' in the database \\(crawls: c1, c2, c3, c4\\)"):
         diff_crawls(db, "c9", "c2")
+
+
+def _version(*attachments: dict) -> dict:
+    return {"attachment_captures": json.dumps(list(attachments))}
+
+
+def _att(url: str, sha: str | None, name: str = "年报.pdf") -> dict:
+    return {"url": url, "name": name, "capture": f"<urn:uuid:{sha}>" if sha else None, "sha256": sha}
+
+
+def test_an_attachment_this_crawl_could_not_fetch_is_no_change(db):
+    a, b = _version(_att("http://x.test/a.pdf", "s1")), _version(_att("http://x.test/a.pdf", None))
+    assert version_parts(db, {**a, "page_capture": None}, {**b, "page_capture": None}, "other") == []
+
+
+def test_a_file_moved_to_another_url_pairs_with_itself_by_its_bytes(db):
+    a = _version(_att("http://x.test/a.pdf", "s1", "甲.pdf"))
+    b = _version(_att("http://x.test/new/a.pdf?v=2", "s1", "乙.pdf"))
+    [(old, new)] = attachment_pairs(db, a, b)
+    assert (old["url"], new["url"]) == ("http://x.test/a.pdf", "http://x.test/new/a.pdf?v=2")
+
+
+def test_a_renamed_link_with_new_bytes_pairs_by_its_name(db):
+    a = _version(_att("http://x.test/a.pdf", "s1"), _att("http://x.test/b.pdf", "s2", "附件二.pdf"))
+    b = _version(_att("http://x.test/c.pdf", "s3"), _att("http://x.test/d.doc", "s4", "新附件.doc"))
+    pairs = [((o or {}).get("url"), (n or {}).get("url")) for o, n in attachment_pairs(db, a, b)]
+    assert pairs == [
+        ("http://x.test/a.pdf", "http://x.test/c.pdf"),
+        ("http://x.test/b.pdf", None),
+        (None, "http://x.test/d.doc"),
+    ]

@@ -199,24 +199,8 @@ def version_parts(db, a: dict, b: dict, doc_type: str | None) -> list[dict]:
     page = diff_text(_text(db, a["page_capture"]), _text(db, b["page_capture"]))
     if page.changed:
         parts.append({"part": "page", "name": "page text", "diff": page.as_json()})
-    old_atts = {x["url"]: x for x in json.loads(a.get("attachment_captures") or "[]")}
-    new_atts = {x["url"]: x for x in json.loads(b.get("attachment_captures") or "[]")}
-    for url in sorted(old_atts.keys() | new_atts.keys()):
-        old, new = old_atts.get(url), new_atts.get(url)
-        name = (new or old).get("name") or url
-        if (
-            (old or {}).get("capture")
-            and (new or {}).get("capture")
-            and _sha(db, old["capture"]) == _sha(db, new["capture"])
-        ):
-            continue
-        diff = diff_text(_text(db, (old or {}).get("capture")), _text(db, (new or {}).get("capture")))
-        state = "added" if old is None else ("removed" if new is None else "changed")
-        parts.append({"part": "attachment", "name": name, "url": url, "state": state, "diff": diff.as_json()})
-        if doc_type == "annual_report" and old and new:
-            moved = statistic_changes(db, old.get("capture"), new.get("capture"))
-            if moved:
-                parts.append({"part": "statistics", "name": name, "changes": moved})
+    for old, new in attachment_pairs(db, a, b):
+        parts += _attachment_parts(db, old, new, doc_type)
     if doc_type == "annual_report" and page.changed:
         moved = statistic_changes(db, a["page_capture"], b["page_capture"])
         if moved:
@@ -225,6 +209,64 @@ def version_parts(db, a: dict, b: dict, doc_type: str | None) -> list[dict]:
     if fields:
         parts.append({"part": "metadata", "name": "metadata", "changes": fields})
     return parts
+
+
+def attachment_pairs(db, a: dict, b: dict) -> list[tuple[dict | None, dict | None]]:
+    """Each attachment of version ``a`` paired with its counterpart in ``b`` (None: added or removed).
+
+    A file at the same URL pairs with itself; a file that moved to another URL pairs by its bytes,
+    then by its name, so a renamed link is not read as one file removed and another added.
+    """
+    old = {x["url"]: x for x in json.loads(a.get("attachment_captures") or "[]")}
+    new = {x["url"]: x for x in json.loads(b.get("attachment_captures") or "[]")}
+    pairs = [(old.pop(url), new.pop(url)) for url in sorted(old.keys() & new.keys())]
+    for key in (lambda x: _attachment_sha(db, x), lambda x: x.get("name")):
+        for url_a, att_a in sorted(old.items()):
+            match = next(
+                (u for u, att_b in sorted(new.items()) if key(att_b) and key(att_b) == key(att_a)), None
+            )
+            if match:
+                pairs.append((old.pop(url_a), new.pop(match)))
+    pairs += [(att, None) for _, att in sorted(old.items())] + [(None, att) for _, att in sorted(new.items())]
+    return pairs
+
+
+def _attachment_parts(db, old: dict | None, new: dict | None, doc_type: str | None) -> list[dict]:
+    """What changed in one attachment: nothing when its bytes are the same (or it could not be fetched
+    on one side: an unfetched file is not a changed one), else its text diff and moved statistics."""
+    capture_a, capture_b = (old or {}).get("capture"), (new or {}).get("capture")
+    if (
+        old
+        and new
+        and (not capture_a or not capture_b or _attachment_sha(db, old) == _attachment_sha(db, new))
+    ):
+        return []
+    state = "added" if old is None else ("removed" if new is None else "changed")
+    if old and new and old["url"] != new["url"]:
+        state = "moved and changed"
+    part = {
+        "part": "attachment",
+        "name": (new or old).get("name") or (new or old)["url"],
+        "url": (new or old)["url"],
+        "state": state,
+        "capture_a": _capture(db, capture_a),
+        "capture_b": _capture(db, capture_b),
+    }
+    diff = diff_text(_text(db, capture_a), _text(db, capture_b))
+    if diff.changed:
+        part["diff"] = diff.as_json()
+    else:
+        part["note"] = "the file's bytes changed but its extracted text did not (or could not be read)"
+    parts = [part]
+    if doc_type == "annual_report" and old and new:
+        moved = statistic_changes(db, capture_a, capture_b)
+        if moved:
+            parts.append({"part": "statistics", "name": part["name"], "changes": moved})
+    return parts
+
+
+def _attachment_sha(db, att: dict) -> str | None:
+    return att.get("sha256") or (_sha(db, att["capture"]) if att.get("capture") else None)
 
 
 def statistic_changes(db, capture_a: str | None, capture_b: str | None) -> list[dict]:

@@ -133,6 +133,8 @@ def crawls_markdown(diff: CrawlDiff) -> str:
                 if "diff" in part:
                     lines.append(f"  - {part['name']}: {part['diff']['summary']}")
                     lines.append("    " + wdiff(part["diff"]["pieces"]).replace("\n", "\n    "))
+                elif "note" in part:
+                    lines.append(f"  - {part['name']}: {part['note']}")
                 else:
                     moved = ", ".join(
                         f"{c.get('key') or c.get('field')}: {c['from']} → {c['to']}" for c in part["changes"]
