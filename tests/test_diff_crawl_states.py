@@ -45,7 +45,11 @@ def db(tmp_path):
 
 
 def _states(db, a, b) -> dict[str, str]:
-    return {d.document_id: d.state for p in diff_crawls(db, a, b).portals for d in p.documents}
+    portals = diff_crawls(db, a, b).portals
+    urls = {f"http://x.test/{name}": name for name in SEEN}
+    return {d.document_id: d.state for p in portals for d in p.documents} | {
+        urls[url]: "unchanged" for p in portals for url in p.unchanged_urls
+    }
 
 
 def test_states_between_consecutive_crawls(db):

@@ -31,7 +31,10 @@ def night_2(nights, tmp_path_factory):
 
 
 def _documents(diff: dict) -> dict[str, dict]:
-    return {d["url"]: d for p in diff["portals"] for d in p["documents"]}
+    """Every document the diff accounts for, by URL; unchanged ones are listed by URL only."""
+    found = {d["url"]: d for p in diff["portals"] for d in p["documents"]}
+    found |= {url: {"url": url, "state": "unchanged"} for p in diff["portals"] for url in p["unchanged_urls"]}
+    return found
 
 
 def _entry(night: str, kind: str) -> dict:

@@ -57,3 +57,17 @@ def test_an_added_sentence_leaves_its_neighbours_equal():
 def test_identical_texts_say_no_change():
     diff = diff_text("本机关未收取信息处理费。", "本机关未收取信息处理费。")
     assert not diff.changed and diff.summary() == "no change" and diff.similarity == 1.0
+
+
+def test_a_long_text_of_repeated_table_cells_is_aligned_on_its_prose():
+    # 6,000 sentences: past exact alignment, so the prose sentences anchor the table cells between them.
+    cells = [str(n % 3) for n in range(5)]
+    old = "\n".join(f"第{i}条：本机关依法做好第{i}项工作。\n" + "\n".join(cells) for i in range(1000))
+    new = "新增的开头。\n" + old.replace("第500项工作", "第五百项工作")
+    diff = diff_text(old, new)
+    assert (diff.sentences_added, diff.sentences_rewritten, diff.sentences_removed) == (1, 1, 0)
+    assert [(p.op, p.text) for p in diff.pieces if p.op != "equal"] == [
+        ("insert", "新增的开头。\n"),
+        ("delete", "500"),
+        ("insert", "五百"),
+    ]

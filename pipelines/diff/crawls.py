@@ -63,7 +63,8 @@ class PortalChanges:
     crawled_in_a: bool
     crawled_in_b: bool
     counts: dict[str, int] = field(default_factory=dict)
-    documents: list[DocumentChange] = field(default_factory=list)
+    documents: list[DocumentChange] = field(default_factory=list)  # every one but the unchanged
+    unchanged_urls: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -115,25 +116,24 @@ def crawl_pair(db: sqlite_utils.Database, a: str | None = None, b: str | None = 
     return crawls[-2], crawls[-1]
 
 
+# Listed one by one only when something happened to them; the rest are counted (and, for
+# unchanged documents, their URLs kept in the JSON), so a night's digest stays small on a large archive.
+QUIET = ("unchanged", "unchecked", "still_vanished")
+STATUS_COLUMNS = "s.document_id, s.crawl_id, s.evidence, s.content_sha256, s.page_capture"
+
+
 def diff_crawls(db: sqlite_utils.Database, a: str | None = None, b: str | None = None) -> CrawlDiff:
-    """Every portal's document changes between crawl ``a`` and crawl ``b`` (default: the last two)."""
+    """Every portal's document changes between crawl ``a`` and crawl ``b`` (default: the last two).
+
+    Reads what crawls A and B saw; only a document A did not see is looked up further back (by its
+    primary key), so the cost follows the number of documents, not the length of the history.
+    """
     crawl_a, crawl_b = crawl_pair(db, a, b)
-    order = {
-        c["crawl_id"]: i for i, c in enumerate(db.query("SELECT crawl_id FROM crawls ORDER BY started_at"))
-    }
-    at_a = order[crawl_a["crawl_id"]]
-    if at_a >= order[crawl_b["crawl_id"]]:
+    if crawl_a["started_at"] >= crawl_b["started_at"]:
         raise NoSuchCrawl(
             f"{crawl_a['crawl_id']} is not earlier than {crawl_b['crawl_id']}: give the older crawl first"
         )
-    history: dict[str, list[dict]] = {}
-    # Later crawls cannot matter; on a long-running archive they are most of the table.
-    rows = db.query(
-        "SELECT * FROM document_status WHERE crawl_id IN (SELECT crawl_id FROM crawls WHERE started_at <= ?)",
-        [crawl_b["started_at"]],
-    )
-    for row in rows:
-        history.setdefault(row["document_id"], []).append(row)
+    in_a, in_b = _rows_in(db, crawl_a["crawl_id"]), _rows_in(db, crawl_b["crawl_id"])
     portals_a, portals_b = _portals(crawl_a), _portals(crawl_b)
     result = CrawlDiff(_crawl_info(crawl_a), _crawl_info(crawl_b))
     per_portal: dict[str, PortalChanges] = {}
@@ -141,12 +141,13 @@ def diff_crawls(db: sqlite_utils.Database, a: str | None = None, b: str | None =
         "SELECT id, portal, agency, url, title, doc_type FROM documents ORDER BY portal, url"
     )
     for doc in documents:
-        rows = sorted(history.get(doc["id"], []), key=lambda r: order.get(r["crawl_id"], -1))
-        before = [r for r in rows if order.get(r["crawl_id"], -1) <= at_a]
-        in_b = next((r for r in rows if r["crawl_id"] == crawl_b["crawl_id"]), None)
-        if not before and in_b is None:
+        seen_b = in_b.get(doc["id"])
+        # A night usually sees every known document, so the row in A is nearly always the answer;
+        # only the others need a look further back.
+        before = in_a.get(doc["id"]) or _last_version(db, doc["id"], crawl_a["started_at"], evidence=None)
+        if before is None and seen_b is None:
             continue  # not yet known at B, or only seen between the two crawls
-        if in_b is None and portals_b is not None and doc["portal"] not in portals_b:
+        if seen_b is None and portals_b is not None and doc["portal"] not in portals_b:
             continue  # B did not crawl this portal at all
         portal = per_portal.setdefault(
             doc["portal"],
@@ -157,40 +158,83 @@ def diff_crawls(db: sqlite_utils.Database, a: str | None = None, b: str | None =
                 portals_b is None or doc["portal"] in portals_b,
             ),
         )
-        change = _document_change(db, doc, before, in_b, rows)
+        version_a = (
+            before
+            if before is None or before["evidence"] == "document"
+            else _last_version(db, doc["id"], crawl_a["started_at"])
+        )
+        change = _document_change(db, doc, before, version_a, seen_b, crawl_b)
         portal.counts[change.state] = portal.counts.get(change.state, 0) + 1
-        portal.documents.append(change)
+        if change.state == "unchanged":
+            portal.unchanged_urls.append(doc["url"])
+        else:
+            portal.documents.append(change)
     result.portals = [per_portal[p] for p in sorted(per_portal)]
     return result
 
 
+def _rows_in(db, crawl_id: str) -> dict[str, dict]:
+    """What one crawl saw of each document: its ``document_status`` rows, by document."""
+    rows = db.query(f"SELECT {STATUS_COLUMNS} FROM document_status s WHERE s.crawl_id = ?", [crawl_id])
+    return {r["document_id"]: r for r in rows}
+
+
 def _document_change(
-    db, doc: dict, before: list[dict], in_b: dict | None, rows: list[dict]
+    db, doc: dict, before: dict | None, version_a: dict | None, in_b: dict | None, crawl_b: dict
 ) -> DocumentChange:
     change = DocumentChange(doc["id"], doc["url"], doc["title"] or "", doc["doc_type"], "unchecked")
-    seen_a = [r for r in before if r["evidence"] == "document"]
-    version_a = seen_a[-1] if seen_a else None
-    gone_at_a = bool(before) and before[-1]["evidence"] == "gone"
-    change.capture_a = _capture(db, version_a["page_capture"]) if version_a else None
+    gone_at_a = before is not None and before["evidence"] == "gone"
     if in_b is None:
         return change
     if in_b["evidence"] == "blocked":
         change.state = "blocked"
+        change.capture_a = _capture(db, version_a["page_capture"]) if version_a else None
     elif in_b["evidence"] == "gone":
-        change.state = "still_vanished" if gone_at_a or version_a is None else "vanished"
-        last = [r for r in rows if r["evidence"] == "document"]
-        change.last_seen_crawl = last[-1]["crawl_id"] if last else None
-        change.capture_a = _capture(db, last[-1]["page_capture"]) if last else change.capture_a
-    else:
+        if gone_at_a or version_a is None:
+            change.state = "still_vanished"
+            return change
+        change.state = "vanished"
+        last = _last_version(db, doc["id"], crawl_b["started_at"]) or version_a
+        change.last_seen_crawl = last["crawl_id"]
+        change.capture_a = _capture(db, last["page_capture"])
+    elif version_a is None:
+        change.state = "new"
         change.capture_b = _capture(db, in_b["page_capture"])
-        if version_a is None:
-            change.state = "new"
-        elif version_a["content_sha256"] == in_b["content_sha256"]:
-            change.state = "returned" if gone_at_a else "unchanged"
-        else:
-            change.state = "returned" if gone_at_a else "changed"
-            change.parts = version_parts(db, version_a, in_b, doc["doc_type"])
+    elif version_a["content_sha256"] == in_b["content_sha256"]:
+        change.state = "returned" if gone_at_a else "unchanged"  # unchanged: no capture lookups
+        if gone_at_a:
+            change.capture_b = _capture(db, in_b["page_capture"])
+    else:
+        change.state = "returned" if gone_at_a else "changed"
+        change.capture_a = _capture(db, version_a["page_capture"])
+        change.capture_b = _capture(db, in_b["page_capture"])
+        change.parts = version_parts(db, _full(db, version_a), _full(db, in_b), doc["doc_type"])
     return change
+
+
+def _last_version(db, document_id: str, started_at: str, evidence: str | None = "document") -> dict | None:
+    """The document's last status row with ``evidence`` (any when None) in a crawl started at or before
+    ``started_at``: with the default, its last version (for a vanished one: its last archived copy)."""
+    only = "AND s.evidence = ?" if evidence else ""
+    return next(
+        db.query(
+            f"SELECT {STATUS_COLUMNS} FROM document_status s JOIN crawls c ON c.crawl_id = s.crawl_id"
+            f" WHERE s.document_id = ? {only} AND c.started_at <= ? ORDER BY c.started_at DESC LIMIT 1",
+            [document_id, evidence, started_at] if evidence else [document_id, started_at],
+        ),
+        None,
+    )
+
+
+def _full(db, row: dict) -> dict:
+    """A status row with its version's attachments and metadata, read only for changed documents."""
+    full = next(
+        db.query(
+            "SELECT * FROM document_status WHERE document_id = ? AND crawl_id = ?",
+            [row["document_id"], row["crawl_id"]],
+        )
+    )
+    return dict(full)
 
 
 def version_parts(db, a: dict, b: dict, doc_type: str | None) -> list[dict]:

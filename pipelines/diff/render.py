@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from pipelines.diff import DEFAULT_LINK_BASE
-from pipelines.diff.crawls import STATES, CrawlDiff
+from pipelines.diff.crawls import QUIET, STATES, CrawlDiff
 from pipelines.diff.years import AgencyYears
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -75,7 +75,9 @@ def crawls_html(diff: CrawlDiff, source: str, link_base: str = DEFAULT_LINK_BASE
     """The crawl-to-crawl report as one HTML page."""
     title = f"What changed: {diff.crawl_a['crawl_id']} → {diff.crawl_b['crawl_id']}"
     template = _env().get_template("crawls.html")
-    return template.render(diff=diff, states=STATES, title=title, link_base=link_base, **_common(source))
+    return template.render(
+        diff=diff, states=STATES, quiet=QUIET, title=title, link_base=link_base, **_common(source)
+    )
 
 
 def years_json(results: list[AgencyYears]) -> str:
@@ -123,7 +125,7 @@ def crawls_markdown(diff: CrawlDiff) -> str:
     for p in diff.portals:
         lines.append(f"| {p.portal} | " + " | ".join(str(p.counts.get(s, 0)) for s in STATES) + " |")
     for p in diff.portals:
-        interesting = [d for d in p.documents if d.state not in ("unchanged", "unchecked")]
+        interesting = [d for d in p.documents if d.state not in QUIET]
         if not interesting:
             continue
         lines += ["", f"## {p.agency or p.portal} ({p.portal})", ""]

@@ -9,6 +9,8 @@ reads as one number replaced by another, not as a shuffled digit.
 """
 
 import re
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -24,6 +26,8 @@ SPACED = re.compile(rf"(?<=[{CJK}]) (?=[{CJK}])")
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[A-Za-z]+|\s+|.", re.S)
 # Rewritten sentences whose characters are less alike than this are shown as removed + added.
 REWRITE_SIMILARITY = 0.35
+# Sentence pairs difflib aligns exactly; beyond, it may treat very frequent sentences as junk.
+EXACT_ALIGNMENT = 4_000_000
 # Char-level diff of longer replaced blocks costs more than it tells.
 MAX_CHAR_DIFF = 4000
 
@@ -113,8 +117,8 @@ def diff_text(old: str, new: str) -> TextDiff:
     a, b = sentences(old or ""), sentences(new or "")
     result = TextDiff()
     # Compare sentences without their trailing paragraph mark: re-flowed paragraphs are no change.
-    matcher = SequenceMatcher(None, [s.rstrip("\n") for s in a], [s.rstrip("\n") for s in b], autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    keys_a, keys_b = [s.rstrip("\n") for s in a], [s.rstrip("\n") for s in b]
+    for tag, i1, i2, j1, j2 in _opcodes(keys_a, keys_b):
         old_block, new_block = "".join(a[i1:i2]), "".join(b[j1:j2])
         if tag == "equal":
             _add(result, "equal", new_block)
@@ -128,6 +132,73 @@ def diff_text(old: str, new: str) -> TextDiff:
             _replace(result, a[i1:i2], b[j1:j2], old_block, new_block)
     result.similarity = _similarity(a, b)
     return result
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Sentence alignment, as difflib opcodes.
+
+    The common head and tail are cut off first (most edits are local). A middle small enough is
+    aligned exactly by difflib. A larger one (a long PDF, whose flattened tables repeat the same
+    cells thousands of times) is cut at anchors — sentences found exactly once in each text, kept in
+    their common order (patience diff) — and each stretch between anchors is aligned the same way, so
+    the time stays near linear without giving up the alignment of the prose.
+    """
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    middle_a, middle_b = a[head : len(a) - tail], b[head : len(b) - tail]
+    out = [("equal", 0, head, 0, head)] if head else []
+    out += _shift(_align_middle(middle_a, middle_b), head, head)
+    if tail:
+        out.append(("equal", len(a) - tail, len(a), len(b) - tail, len(b)))
+    return out
+
+
+def _align_middle(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    if len(a) * len(b) <= EXACT_ALIGNMENT:
+        return SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if a or b else []
+    anchors = _unique_anchors(a, b)
+    if not anchors:
+        # Nothing to hold on to (all repeats): difflib's popular-element heuristic keeps it fast.
+        return SequenceMatcher(None, a, b, autojunk=True).get_opcodes()
+    out, i0, j0 = [], 0, 0
+    for i, j in [*anchors, (len(a), len(b))]:
+        out += _shift(_opcodes(a[i0:i], b[j0:j]), i0, j0)
+        if i < len(a):
+            out.append(("equal", i, i + 1, j, j + 1))
+        i0, j0 = i + 1, j + 1
+    return out
+
+
+def _unique_anchors(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """Pairs (i, j) of sentences that occur once in each list, longest run in the same order."""
+    count_a, count_b = Counter(a), Counter(b)
+    where_b = {s: j for j, s in enumerate(b) if count_b[s] == 1}
+    pairs = [(i, where_b[s]) for i, s in enumerate(a) if count_a[s] == 1 and s in where_b]
+    # Longest increasing subsequence of j (patience sorting), pairs already in i order.
+    tops: list[int] = []  # per pile: index into pairs of its top card
+    top_js: list[int] = []  # per pile: that card's j, for bisecting
+    back: list[int] = []
+    for k, (_, j) in enumerate(pairs):
+        pile = bisect_left(top_js, j)
+        back.append(tops[pile - 1] if pile else -1)
+        if pile == len(tops):
+            tops.append(k)
+            top_js.append(j)
+        else:
+            tops[pile], top_js[pile] = k, j
+    chain, k = [], tops[-1] if tops else -1
+    while k != -1:
+        chain.append(pairs[k])
+        k = back[k]
+    return chain[::-1]
+
+
+def _shift(opcodes: list, di: int, dj: int) -> list[tuple[str, int, int, int, int]]:
+    return [(tag, i1 + di, i2 + di, j1 + dj, j2 + dj) for tag, i1, i2, j1, j2 in opcodes]
 
 
 def _replace(result: TextDiff, a: list[str], b: list[str], old_block: str, new_block: str) -> None:
