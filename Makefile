@@ -42,9 +42,11 @@ replica-site: setup
 	$(SUDO) apt-get install -y -q libreoffice-writer-nogui fonts-wqy-zenhei
 	$(PY) -m crawler.replica.build
 
-# Parsing accuracy on every annual-report fixture (seeds, real PDFs, replica truth files).
+# Parsing accuracy on every annual-report fixture (seeds, real PDFs, replica truth files), then the
+# diff reports' speed and memory on a synthetic archive of 20,000 documents over 60 nights.
 bench: setup
 	$(PY) benchmarks/accuracy.py
+	$(PY) benchmarks/diff_scale.py
 
 clean-data:
 	rm -rf ./data
