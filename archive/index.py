@@ -125,8 +125,13 @@ class Capture:
 CAPTURE_COLUMNS = ", ".join(Capture.__dataclass_fields__)
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    """Open (creating if needed) the capture index at `path`."""
+def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
+    """Open (creating if needed) the capture index at `path`; ``readonly`` opens an existing one
+    without writing anything (for replay from a read-only deployment)."""
+    if readonly:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        return conn
     conn = sqlite3.connect(path, isolation_level=None)
     conn.row_factory = sqlite3.Row
     # WAL: readers (extract, verify) never block the crawl that is writing.

@@ -97,11 +97,13 @@ def _request_row(record, at: tuple[str, int, int], capture: Capture, request: Se
 class Archive:
     """An archive directory: WARC files plus the capture index. Open one per process."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, readonly: bool = False) -> None:
+        """``readonly``: only read records (replay); the archive must exist and nothing is written."""
         self.root = Path(root)
         self.warc_dir = self.root / "warc"
-        self.warc_dir.mkdir(parents=True, exist_ok=True)
-        self.db: sqlite3.Connection = index.connect(self.root / "index.sqlite")
+        if not readonly:
+            self.warc_dir.mkdir(parents=True, exist_ok=True)
+        self.db: sqlite3.Connection = index.connect(self.root / "index.sqlite", readonly=readonly)
         self._file = None
         self._file_name = ""
         self._writer: WARCWriter | None = None

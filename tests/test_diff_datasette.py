@@ -1,6 +1,8 @@
 """The diff reports browsed from a real Datasette over HTTP, and archived captures replayed from WARC."""
 
+import hashlib
 import json
+import shutil
 import sqlite3
 import urllib.error
 import urllib.parse
@@ -82,8 +84,6 @@ def test_capture_link_replays_the_archived_pdf_byte_for_byte(site):
         ).fetchone()
     uuid = record_id.strip("<>").removeprefix("urn:uuid:")
     status, headers, body = fetch(f"{url}/-/capture/{uuid}")
-    import hashlib
-
     assert status == 200 and headers["content-type"] == "application/pdf"
     assert hashlib.sha256(body).hexdigest() == payload_sha
 
@@ -102,3 +102,49 @@ def test_unknown_capture_is_a_404(site):
     url, _, _ = site
     status, _, _ = fetch(f"{url}/-/capture/00000000-0000-0000-0000-000000000000")
     assert status == 404
+
+
+def test_a_name_matching_several_agencies_lists_them_instead_of_diffing_all(site):
+    url, _, _ = site
+    status, _, body = fetch(url + "/-/diff/years/" + urllib.parse.quote("乐清"))
+    page = body.decode("utf-8")
+    assert status == 200 and "2 agencies match 乐清" in page
+    assert "/-/diff/years/" + urllib.parse.quote("乐清市农业农村局", safe="") in page
+
+
+def test_an_archived_404_page_is_replayed_as_a_404(site):
+    url, data, _ = site
+    with sqlite3.connect(data / "archive" / "index.sqlite") as conn:
+        (record_id,) = conn.execute("SELECT record_id FROM captures WHERE status = 404 LIMIT 1").fetchone()
+    status, headers, _ = fetch(f"{url}/-/capture/{record_id.strip('<>').removeprefix('urn:uuid:')}")
+    assert status == 404 and headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_archived_pdf_is_not_sandboxed_so_browsers_show_it(site):
+    url, data, _ = site
+    with sqlite3.connect(data / "archive" / "index.sqlite") as conn:
+        (record_id,) = conn.execute(
+            "SELECT record_id FROM captures WHERE content_type = 'application/pdf' LIMIT 1"
+        ).fetchone()
+    status, headers, _ = fetch(f"{url}/-/capture/{record_id.strip('<>').removeprefix('urn:uuid:')}")
+    assert status == 200 and "Content-Security-Policy" not in headers
+
+
+def test_replaying_a_capture_writes_nothing_to_the_archive(nights, tmp_path):
+    data, _ = nights
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    with sqlite3.connect(copy / "archive" / "index.sqlite") as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")  # as shipped to a read-only host: no -wal, no -shm
+        (record_id,) = conn.execute(
+            "SELECT record_id FROM captures WHERE content_type = 'application/pdf' LIMIT 1"
+        ).fetchone()
+
+    def snapshot():
+        return sorted((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in (copy / "archive").rglob("*"))
+
+    before = snapshot()
+    with running_datasette(copy / "gongkai.db") as url:
+        status, _, body = fetch(f"{url}/-/capture/{record_id.strip('<>').removeprefix('urn:uuid:')}")
+    assert status == 200 and body.startswith(b"%PDF")
+    assert snapshot() == before

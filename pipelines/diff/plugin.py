@@ -29,6 +29,9 @@ from pipelines.diff.crawls import NoSuchCrawl, diff_crawls
 from pipelines.diff.years import agencies_matching, diff_years
 from pipelines.report.spec import load_spec
 
+# Content a browser could run script in: served in a CSP sandbox.
+ACTIVE_CONTENT = ("html", "xml", "svg", "javascript", "octet-stream")
+
 
 def _database(datasette):
     """The Datasette database that holds gongkai's tables."""
@@ -54,12 +57,17 @@ async def years_page(datasette, request):
 
     def build(db):
         names = agencies_matching(db, agency)
-        spec = load_spec()
-        return [diff_years(db, name, from_year, to_year, spec) for name in names]
+        if len(names) != 1:
+            return names, []
+        return names, [diff_years(db, names[0], from_year, to_year, load_spec())]
 
-    results = await _run(datasette, build)
-    if not results:
+    names, results = await _run(datasette, build)
+    if not names:
         return Response.html(f"<p>No agency with annual reports matches {_escape(agency)}.</p>", status=404)
+    if len(names) > 1:
+        # One page per agency: a word common to many names must not diff them all on one request.
+        links = "".join(f'<li><a href="{_years_href(n)}">{_escape(n)}</a></li>' for n in names)
+        return Response.html(f"<p>{len(names)} agencies match {_escape(agency)}:</p><ul>{links}</ul>")
     if _wants_json(request):
         return Response.json({"agencies": [r.as_json() for r in results]})
     source = str(_database(datasette).path)
@@ -91,7 +99,7 @@ async def index_page(datasette, request):
 
     agencies, crawls = await _run(datasette, build)
     items = [
-        f'<li><a href="/-/diff/years/{quote(name)}">{_escape(name)}</a> {first}–{last} ({n} reports)</li>'
+        f'<li><a href="{_years_href(name)}">{_escape(name)}</a> {first}–{last} ({n} reports)</li>'
         for name, first, last, n in agencies
     ]
     pairs = [
@@ -120,7 +128,7 @@ async def capture_page(datasette, request):
         )
 
     def read():
-        archive = Archive(archive_dir)
+        archive = Archive(archive_dir, readonly=True)
         try:
             capture = index.get_capture(archive.db, record_id)
             if capture is None:
@@ -135,19 +143,32 @@ async def capture_page(datasette, request):
         return Response.text(f"capture {record_id} could not be read: {e}", 500)
     if capture is None:
         return Response.text(f"no capture {record_id} in the archive", 404)
+    return _replay(capture, body)
+
+
+def _replay(capture, body: bytes) -> Response:
+    """The archived answer as it was: its status (an archived 404 page stays a 404), its type, its bytes."""
+    content_type = capture.content_type or "application/octet-stream"
     headers = {
-        # Archived pages carry the portal's scripts; they must not run under this origin.
-        "Content-Security-Policy": "sandbox",
+        "X-Content-Type-Options": "nosniff",
         "X-Robots-Tag": "noindex",
         "X-Gongkai-Original-Url": quote(capture.url, safe=":/?&=%#"),
         "X-Gongkai-Fetched-At": capture.fetched_at or "",
     }
-    content_type = capture.content_type or "application/octet-stream"
+    if any(kind in content_type for kind in ACTIVE_CONTENT):
+        # Archived pages carry the portal's scripts; they must not run under this origin. PDFs are
+        # left out: browsers refuse to show a PDF inside a sandbox.
+        headers["Content-Security-Policy"] = "sandbox"
     if content_type.startswith("text/html"):
         # Portals lie about charsets (GBK sent as utf-8); serve the text as the extractor read it.
         decoded = decode_html(body, charset_from_content_type(content_type))
         body, content_type = decoded.text.encode("utf-8"), "text/html; charset=utf-8"
-    return Response(body, status=200, headers=headers, content_type=content_type)
+    status = capture.status if 200 <= (capture.status or 0) < 600 and capture.status != 304 else 200
+    return Response(body, status=status, headers=headers, content_type=content_type)
+
+
+def _years_href(agency: str) -> str:
+    return "/-/diff/years/" + quote(agency, safe="")
 
 
 def _year(text: str | None) -> int | None:
