@@ -4,7 +4,11 @@ Kept apart from the spider so each can be tested on a real Scrapy response witho
 """
 
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
+
+from parsel import Selector
+
+from archive.charset import decode_html
 
 
 def json_list(data, path: str | None) -> list:
@@ -88,3 +92,19 @@ def filename(response, fallback: str | None) -> str:
             except UnicodeDecodeError:
                 continue
     return fallback or basename(response.url)
+
+
+def page_selector(response, gb2312_as: str) -> tuple[Selector, str]:
+    """The page parsed from its bytes with gongkai's charset rules (Scrapy trusts a lying header)."""
+    header = response.headers.get("Content-Type", b"").decode("latin-1")
+    m = re.search(r"charset=([\w-]+)", header, re.I)
+    decoded = decode_html(response.body, m.group(1) if m else None, gb2312_as)
+    return Selector(text=decoded.text, base_url=response.url), decoded.text
+
+
+def absolute(response, link: str) -> str:
+    """Resolve a link as a browser would; raw non-ASCII in paths is percent-encoded as UTF-8."""
+    url = response.urljoin(link.strip())
+    parts = urlsplit(url)
+    path = quote(unquote(parts.path), safe="/%:@!$&'()*+,;=")
+    return parts._replace(path=path, fragment="").geturl()

@@ -4,7 +4,7 @@ build.py renders each epoch whole (epochs.py); these functions reduce the render
 ``site/`` (epoch 1), ``site/_epochs/<n>/`` (the files epoch n changed or added) and one routes.json
 in which a route that is not in every epoch says in which (``"epochs": {"from": a, "until": b}``).
 They also name the URLs whose answer an epoch changes, for the manifest. The server's side of
-the same rule is ``serve.located`` and ``serve.in_epoch``.
+the same rule is ``routing.located`` and ``routing.in_epoch``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 from crawler.replica.plan import Doc
-from crawler.replica.serve import OVERLAY, REPLICA_HOSTS
+from crawler.replica.routing import OVERLAY, REPLICA_HOSTS
 
 
 def check_vanished(before: dict[str, bytes], files: dict[str, bytes], routes: list[dict], epoch: int) -> None:

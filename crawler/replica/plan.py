@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from urllib.parse import quote, urlsplit
 
 from crawler.replica import filler
-from crawler.replica.serve import canonical_query
+from crawler.replica.routing import canonical_query
 from crawler.replica.sites import AGENCIES, HOSTS, Agency, Host, ReportPlan
 
 PAGE_SIZE = 15
