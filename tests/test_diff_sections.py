@@ -61,3 +61,14 @@ def test_a_real_report_section_reworded_for_the_new_year_is_one_rewritten_senten
     assert diff.sentences_rewritten == 1 and diff.sentences_added == diff.sentences_removed == 0
     changes = [(p.op, p.text) for p in diff.pieces if p.op != "equal"]
     assert changes == [("delete", "2023"), ("insert", "2024")]
+
+
+def test_a_heading_running_on_into_its_text_is_found():
+    text = "一、总体情况 2022年，我局认真落实条例。\n五、存在的主要问题及改进情况：宣传不够。"
+    text += "\n六、其他需要报告的事项\n无。"
+    assert split_sections(text) == {"一": "2022年，我局认真落实条例。", "五": "宣传不够。", "六": "无。"}
+
+
+def test_the_closing_signature_date_and_attachments_are_not_part_of_section_six():
+    text = "六、其他需要报告的事项\n本机关未收取信息处理费。\n乐清市农业农村局\n2024年1月22日\n附件：年报.pdf"
+    assert split_sections(text)["六"] == "本机关未收取信息处理费。"

@@ -71,3 +71,7 @@ def test_a_long_text_of_repeated_table_cells_is_aligned_on_its_prose():
         ("delete", "500"),
         ("insert", "五百"),
     ]
+
+
+def test_a_figure_spaced_from_its_characters_or_printed_full_width_is_no_change():
+    assert not diff_text("我局于2022年共收到申请126件。", "我局于 2022 年共收到申请 １２６ 件。").changed

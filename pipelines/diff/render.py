@@ -30,7 +30,18 @@ def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     env.globals["capture_href"] = capture_href
     env.filters["fold"] = fold
+    env.filters["number"] = number
     return env
+
+
+def number(value: float | int | None, signed: bool = False) -> str:
+    """A statistic as printed: whole numbers whole (1234567, never 1.23457e+06), decimals to 4 places."""
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return f"{int(value):+d}" if signed else str(int(value))
+    text = f"{value:+.4f}" if signed else f"{value:.4f}"
+    return text.rstrip("0").rstrip(".")
 
 
 def fold(pieces: list, context: int = 160) -> list[tuple[str, str, str, str]]:
@@ -167,7 +178,7 @@ def _trim(pieces: list, context: int = 40) -> list:
 
 def _md_cell(cell: dict) -> str:
     if cell["state"] == "value":
-        return f"{cell['value']:g}"
+        return number(cell["value"])
     return {"blank": "blank", "not_in_format": "not in format"}.get(cell["state"], "not found")
 
 

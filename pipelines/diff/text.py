@@ -20,8 +20,16 @@ CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
 # A line break between two CJK characters is a rendering artefact, not a paragraph — unless a
 # sentence ended just before it.
 BROKEN_LINE = re.compile(rf"(?<=[{CJK}])(?<![。！？；：])[ \t]*\n[ \t]*(?=[{CJK}])")
-# Characters spaced out for layout (标 题) are one word.
-SPACED = re.compile(rf"(?<=[{CJK}]) (?=[{CJK}])")
+# Characters spaced out for layout (标 题), and the space a PDF puts between a figure and the
+# characters around it (2022 年), are no part of the text.
+SPACED = re.compile(rf"(?<=[{CJK}]) +(?=[{CJK}])|(?<=[{CJK}]) +(?=[0-9A-Za-z])|(?<=[0-9A-Za-z]) +(?=[{CJK}])")
+# Full-width digits and Latin letters (１２６, ＰＤＦ) are the same text as their ASCII forms.
+FULL_WIDTH = str.maketrans(
+    {
+        chr(c): chr(c - 0xFEE0)
+        for c in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
+    }
+)
 # Diff units inside a sentence: a number, a Latin word, a run of spaces, or any other one character.
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[A-Za-z]+|\s+|.", re.S)
 # Rewritten sentences whose characters are less alike than this are shown as removed + added.
@@ -92,8 +100,9 @@ class TextDiff:
 
 
 def normalise(text: str) -> str:
-    """Undo extraction artefacts: CRLF, broken lines and spaced-out characters; collapse blank runs."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    """Undo extraction artefacts: CRLF, broken lines, spaced-out characters, spaces around figures,
+    full-width digits; collapse blank runs."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").translate(FULL_WIDTH)
     text = BROKEN_LINE.sub("", text)
     text = SPACED.sub("", text)
     text = re.sub(r"[ \t\u3000]+", " ", text)
