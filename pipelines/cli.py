@@ -348,7 +348,7 @@ def nightly(data_dir: Path | None, settings_path: Path | None, budget_minutes: f
         summary,
     )
     _print_extract(_extract(data, rebuild=False))
-    digest = write_digest(data / "gongkai.db", summary.crawl_id)
+    digest = write_digest(data / "gongkai.db", summary.crawl_id, run.public_url)
     if digest:
         paths, line = digest
         click.echo(f"digest: {line}\ndigest written to {paths[0]}")

@@ -106,14 +106,15 @@ def as_json(report: NightlyReport) -> str:
     )
 
 
-def write_digest(db_path: Path, crawl_id: str) -> tuple[list[Path], str] | None:
-    """Write the night's digest (its crawl against the crawl before); None on the very first night."""
+def write_digest(db_path: Path, crawl_id: str, link_base: str) -> tuple[list[Path], str] | None:
+    """Write the night's digest (its crawl against the crawl before), linking archived copies under
+    ``link_base``; None on the very first night."""
     from pipelines.diff.crawls import NoSuchCrawl
     from pipelines.diff.reports import write_crawls
 
     out = db_path.parent / "digests" / f"{crawl_id}.html"
     try:
-        paths, diff = write_crawls(db_path, crawl_id, None, out)
+        paths, diff = write_crawls(db_path, crawl_id, None, out, link_base)
     except NoSuchCrawl:
         return None
     return paths, diff.summary()

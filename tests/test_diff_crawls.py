@@ -149,3 +149,13 @@ def test_crawls_given_newest_first_are_a_clear_error(nights):
         text=True,
     )
     assert proc.returncode == 1 and "give the older crawl first" in proc.stderr
+
+
+def test_archived_copies_are_linked_under_the_public_url_of_the_settings(nights, tmp_path):
+    data, crawls = nights
+    settings = tmp_path / "gongkai.toml"
+    public = 'public_url = "https://gongkai.example.org"'
+    settings.write_text(f'data_dir = "{data}"\n{public}\n', encoding="utf-8")
+    out = tmp_path / "linked.html"
+    gongkai("diff", "crawls", crawls[0], crawls[1], "--settings", str(settings), "--out", str(out))
+    assert 'href="https://gongkai.example.org/-/capture/' in out.read_text(encoding="utf-8")

@@ -127,10 +127,9 @@ def test_a_blank_cell_is_blank_not_a_drop_to_zero(report):
         assert change["kind"] in ("blanked", "same") and change["delta"] is None
 
 
-def test_checks_newly_failing_are_those_that_fail_now_and_did_not_the_year_before(report, extracted):
-    _, agency, _ = report
+def _check_statuses(extracted) -> dict[tuple[int, str], str]:
     with sqlite3.connect(extracted / "gongkai.db") as conn:
-        status = {
+        return {
             (year, check): st
             for year, check, st in conn.execute(
                 "SELECT r.year, c.check_id, c.status FROM check_results c"
@@ -138,14 +137,37 @@ def test_checks_newly_failing_are_those_that_fail_now_and_did_not_the_year_befor
                 (AGENCY,),
             )
         }
+
+
+def _reported(agency: dict, became: str) -> set[tuple[int, str]]:
+    return {(c["to_year"], c["check_id"]) for c in agency["checks"] if c["became"] == became}
+
+
+PAIRS = ((2020, 2021), (2021, 2022), (2022, 2023))
+
+
+def test_checks_newly_failing_are_those_that_fail_now_and_passed_the_year_before(report, extracted):
+    _, agency, _ = report
+    status = _check_statuses(extracted)
     expected = {
         (b, check)
         for (year, check), st in status.items()
-        for a, b in ((2020, 2021), (2021, 2022), (2022, 2023))
-        if year == b and st == "fail" and status.get((a, check)) != "fail"
+        for a, b in PAIRS
+        if year == b and st == "fail" and status.get((a, check)) in ("pass", "incomplete")
     }
-    reported = {(c["to_year"], c["check_id"]) for c in agency["checks"] if c["became"] == "newly_failing"}
-    assert reported == expected and expected
+    assert _reported(agency, "newly_failing") == expected and expected
+
+
+def test_a_check_failing_the_first_year_it_applies_is_not_called_newly_failing(report, extracted):
+    _, agency, _ = report
+    status = _check_statuses(extracted)
+    expected = {
+        (b, check)
+        for (year, check), st in status.items()
+        for a, b in PAIRS
+        if year == b and st == "fail" and status.get((a, check)) in (None, "not_applicable")
+    }
+    assert _reported(agency, "failing_first_checked") == expected
 
 
 def test_sections_one_five_and_six_are_compared_for_each_pair_of_years(report):
@@ -210,3 +232,16 @@ def test_a_year_without_a_report_is_named_and_changes_span_the_gap(extracted, tm
     change = _change(_row(agency, "applications.new.total"), 2022)
     assert change["from_year"] == 2020
     assert change["delta"] == VALUES[2022]["applications.new.total"] - VALUES[2020]["applications.new.total"]
+
+
+def test_several_agencies_get_one_report_each_and_an_index(extracted, tmp_path):
+    out = tmp_path / "yueqing" / "index.html"
+    proc = gongkai("diff", "years", "乐清", "--data", str(extracted), "--out", str(out))
+    index = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))["agencies"]
+    assert [a["agency"] for a in index] == ["乐清市供销合作社联合社", AGENCY]
+    page = out.read_text(encoding="utf-8")
+    for entry in index:
+        assert entry["summary"] in proc.stdout and entry["summary"] in page
+        report = json.loads((out.parent / f"{entry['agency']}.json").read_text(encoding="utf-8"))
+        assert report["agencies"][0]["agency"] == entry["agency"]
+        assert f'href="{entry["agency"]}.html"' in page

@@ -49,6 +49,11 @@ SETTINGS = (
     ),
     Setting("retries", 3, "Retries for 5xx, 408, 429, resets and truncated bodies"),
     Setting("log_level", "WARNING", "Logging level", ("DEBUG", "INFO", "WARNING", "ERROR")),
+    Setting(
+        "public_url",
+        "http://127.0.0.1:8001",
+        "Where readers reach `gongkai serve`; diff reports and nightly digests link archived copies there",
+    ),
 )
 
 
@@ -62,6 +67,7 @@ class Settings:
     max_body_bytes: int
     retries: int
     log_level: str
+    public_url: str
 
 
 _KIND = {bool: "true or false", int: "an integer", float: "a number", str: "a string", Path: "a path"}

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import click
 
-from pipelines.diff import DEFAULT_LINK_BASE
-
 OUT_HELP = "HTML file to write; .json and .md are written beside it. Default: DATA/diffs/…"
-LINK_HELP = "Where `gongkai serve` answers, for links to archived captures."
+LINK_HELP = (
+    "Where `gongkai serve` answers, for links to archived captures. Default: public_url of gongkai.toml."
+)
 
 
 def _common(f):
@@ -24,20 +24,22 @@ def _common(f):
             click.option(
                 "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help=OUT_HELP
             ),
-            click.option("--link-base", default=DEFAULT_LINK_BASE, show_default=True, help=LINK_HELP),
+            click.option("--link-base", default=None, help=LINK_HELP),
         ]
     ):
         f = option(f)
     return f
 
 
-def _database(settings_path: Path | None, data_dir: Path | None) -> Path:
+def _database(settings_path: Path | None, data_dir: Path | None, link_base: str | None) -> tuple[Path, str]:
+    """The database to read and the address to link archived captures under."""
     from crawler.config import command_settings
 
-    db_path = Path(command_settings(settings_path, data_dir).data_dir) / "gongkai.db"
+    settings = command_settings(settings_path, data_dir)
+    db_path = Path(settings.data_dir) / "gongkai.db"
     if not db_path.exists():
         raise click.ClickException(f"{db_path} does not exist: run `gongkai extract` first")
-    return db_path
+    return db_path, link_base or settings.public_url
 
 
 @click.group()
@@ -73,9 +75,8 @@ def years(agency, from_year, to_year, data_dir, settings_path, out, link_base) -
     from pipelines.diff.reports import NoSuchAgency, write_years
 
     try:
-        paths, results = write_years(
-            _database(settings_path, data_dir), agency, out, from_year, to_year, link_base
-        )
+        db_path, link_base = _database(settings_path, data_dir, link_base)
+        paths, results = write_years(db_path, agency, out, from_year, to_year, link_base)
     except NoSuchAgency as e:
         raise click.ClickException(str(e)) from e
     for result in results:
@@ -100,7 +101,8 @@ def crawls(crawl_a, crawl_b, data_dir, settings_path, out, link_base) -> None:
     from pipelines.diff.reports import write_crawls
 
     try:
-        paths, result = write_crawls(_database(settings_path, data_dir), crawl_a, crawl_b, out, link_base)
+        db_path, link_base = _database(settings_path, data_dir, link_base)
+        paths, result = write_crawls(db_path, crawl_a, crawl_b, out, link_base)
     except NoSuchCrawl as e:
         raise click.ClickException(str(e)) from e
     click.echo(result.summary())

@@ -91,8 +91,21 @@ def crawls_html(diff: CrawlDiff, source: str, link_base: str = DEFAULT_LINK_BASE
     )
 
 
-def years_json(results: list[AgencyYears]) -> str:
-    return json.dumps({"agencies": [r.as_json() for r in results]}, ensure_ascii=False, indent=1)
+def years_json(results: list[AgencyYears], summaries_only: bool = False) -> str:
+    if summaries_only:
+        agencies = [
+            {"agency": r.agency, "years": [y.year for y in r.years], "summary": r.summary} for r in results
+        ]
+    else:
+        agencies = [r.as_json() for r in results]
+    return json.dumps({"agencies": agencies}, ensure_ascii=False, indent=1)
+
+
+def years_index_html(entries: list[tuple[AgencyYears, str]], source: str) -> str:
+    """A page listing several agencies' year-over-year reports, each with its summary line."""
+    template = _env().get_template("years_index.html")
+    title = f"政府信息公开工作年度报告 · {len(entries)} agencies year over year"
+    return template.render(entries=entries, title=title, **_common(source))
 
 
 def crawls_json(diff: CrawlDiff) -> str:
@@ -101,10 +114,10 @@ def crawls_json(diff: CrawlDiff) -> str:
 
 def years_markdown(results: list[AgencyYears]) -> str:
     """Summary lines, every changed statistic, check changes, and section text changes."""
-    lines = [f"# {years_title(results)}", ""]
-    lines += [f"- {r.summary}" for r in results]
+    lines = [f"# {md(years_title(results))}", ""]
+    lines += [f"- {md(r.summary)}" for r in results]
     for r in results:
-        lines += ["", f"## {r.agency}", ""]
+        lines += ["", f"## {md(r.agency)}", ""]
         if not r.years:
             continue
         years = [y.year for y in r.years]
@@ -112,11 +125,10 @@ def years_markdown(results: list[AgencyYears]) -> str:
         for s in r.statistics:
             if s.changed:
                 cells = [_md_cell(s.cells[y]) for y in years]
-                lines.append(f"| {s.label} `{s.key}` | " + " | ".join(cells) + " |")
+                lines.append(f"| {md(s.label)} `{s.key}` | " + " | ".join(cells) + " |")
         for c in r.checks:
-            lines.append(
-                f"- check `{c.check_id}` {c.became.replace('_', ' ')} {c.from_year}→{c.to_year}: {c.detail}"
-            )
+            became = c.became.replace("_", " ")
+            lines.append(f"- check `{c.check_id}` {became} {c.from_year}→{c.to_year}: {md(c.detail)}")
         for s in r.sections:
             what = s.diff["summary"] if s.diff else s.state.replace("_", " ")
             lines.append(f"- {s.from_year}→{s.to_year} {s.section}、{s.title}: {what}")
@@ -139,27 +151,28 @@ def crawls_markdown(diff: CrawlDiff) -> str:
         interesting = [d for d in p.documents if d.state not in QUIET]
         if not interesting:
             continue
-        lines += ["", f"## {p.agency or p.portal} ({p.portal})", ""]
+        lines += ["", f"## {md(p.agency or p.portal)} ({md(p.portal)})", ""]
         for d in interesting:
-            lines.append(f"- **{d.state}** {d.title or d.url} <{d.url}>")
+            lines.append(f"- **{d.state}** {md(d.title or d.url)} <{d.url}>")
             for part in d.parts:
                 if "diff" in part:
-                    lines.append(f"  - {part['name']}: {part['diff']['summary']}")
+                    lines.append(f"  - {md(part['name'])}: {part['diff']['summary']}")
                     lines.append("    " + wdiff(part["diff"]["pieces"]).replace("\n", "\n    "))
                 elif "note" in part:
-                    lines.append(f"  - {part['name']}: {part['note']}")
+                    lines.append(f"  - {md(part['name'])}: {part['note']}")
                 else:
                     moved = ", ".join(
-                        f"{c.get('key') or c.get('field')}: {c['from']} → {c['to']}" for c in part["changes"]
+                        f"{c.get('key') or c.get('field')}: {md(str(c['from']))} → {md(str(c['to']))}"
+                        for c in part["changes"]
                     )
-                    lines.append(f"  - {part['name']} {part['part']}: {moved}")
+                    lines.append(f"  - {md(part['name'])} {part['part']}: {moved}")
     return "\n".join(lines) + "\n"
 
 
 def wdiff(pieces: list) -> str:
     """A diff as text: ``[-removed-]{+added+}`` around the changes, only the changed sentences' context."""
     return "".join(
-        text if op == "equal" else (f"[-{text}-]" if op == "delete" else f"{{+{text}+}}")
+        md(text) if op == "equal" else (f"[-{md(text)}-]" if op == "delete" else f"{{+{md(text)}+}}")
         for op, text in _trim(pieces)
     )
 
@@ -174,6 +187,14 @@ def _trim(pieces: list, context: int = 40) -> list:
             text = f"{head}…{tail}"
         out.append((op, text))
     return out
+
+
+MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\|<>*_`"})
+
+
+def md(text: str) -> str:
+    """Archived text made inert in Markdown: no table breaks, raw HTML or emphasis from a title."""
+    return text.translate(MARKDOWN_SPECIAL)
 
 
 def _md_cell(cell: dict) -> str:

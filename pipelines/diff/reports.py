@@ -22,24 +22,51 @@ def write_years(
     to_year: int | None = None,
     link_base: str = DEFAULT_LINK_BASE,
 ) -> tuple[list[Path], list[AgencyYears]]:
-    """Write the year-over-year report of every agency matching ``agency`` (all when None)."""
+    """Write the year-over-year report of every agency matching ``agency`` (all when None).
+
+    One agency: ``out`` (default ``DATA/diffs/years-<agency>.html``) and its .json and .md. Several:
+    one report per agency in a folder, and ``out`` (default ``DATA/diffs/years-all/index.html``)
+    lists them with their summary lines — a single page for thousands of agencies would not open.
+    """
     db = sqlite_utils.Database(db_path)
     names = agencies_matching(db, agency)
     if not names:
         known = "、".join(agencies_matching(db, None)[:12]) or "none: run `gongkai extract` first"
         raise NoSuchAgency(f"no agency with annual reports matches {agency!r} (agencies: {known})")
     spec = load_spec()
-    results = [diff_years(db, name, from_year, to_year, spec) for name in names]
-    slug = names[0] if len(names) == 1 else "all"
     span = f"-{from_year or ''}-{to_year or ''}" if from_year or to_year else ""
-    out = out or db_path.parent / "diffs" / f"years-{slug}{span}.html"
+    if len(names) == 1:
+        results = [diff_years(db, names[0], from_year, to_year, spec)]
+        out = out or db_path.parent / "diffs" / f"years-{file_name(names[0])}{span}.html"
+        return _write_years_file(results, db_path, out, link_base), results
+    out = out or db_path.parent / "diffs" / f"years-{file_name(agency or 'all')}{span}" / "index.html"
+    results, entries = [], []
+    for name in names:
+        result = diff_years(db, name, from_year, to_year, spec)
+        _write_years_file([result], db_path, out.parent / f"{file_name(name)}{span}.html", link_base)
+        results.append(result)
+        entries.append((result, f"{file_name(name)}{span}.html"))
     paths = render.write_report(
+        render.years_index_html(entries, str(db_path)),
+        render.years_json(results, summaries_only=True),
+        "\n".join(f"- [{render.md(r.summary)}]({href})" for r, href in entries) + "\n",
+        out,
+    )
+    return paths, results
+
+
+def _write_years_file(results: list[AgencyYears], db_path: Path, out: Path, link_base: str) -> list[Path]:
+    return render.write_report(
         render.years_html(results, str(db_path), link_base),
         render.years_json(results),
         render.years_markdown(results),
         out,
     )
-    return paths, results
+
+
+def file_name(name: str) -> str:
+    """A name made safe as one file name: no path separators or control characters."""
+    return "".join("_" if ch in '/\\:*?"<>|' or ord(ch) < 32 else ch for ch in name).strip(". ") or "_"
 
 
 def write_crawls(

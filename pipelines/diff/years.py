@@ -101,7 +101,7 @@ class CheckChange:
     check_id: str
     from_year: int
     to_year: int
-    became: str  # newly_failing | no_longer_failing
+    became: str  # newly_failing | failing_first_checked | no_longer_failing
     severity: str
     detail: str
 
@@ -195,18 +195,25 @@ def summarise(result: AgencyYears) -> str:
     printed = [s for s in result.statistics if not s.derived]
     changed = sum(1 for s in printed for c in s.changes if c.kind == "changed")
     format_only = sum(1 for s in result.statistics if s.format_only)
-    parts.append(f"{changed} changes in statistics")
+    parts.append(f"{_count(changed, 'change')} in statistics")
     if format_only:
-        parts.append(f"{format_only} cells in one format only")
+        parts.append(f"{_count(format_only, 'cell')} in one format only")
     failing = sum(1 for c in result.checks if c.became == "newly_failing")
     if failing:
-        parts.append(f"{failing} checks newly failing")
+        parts.append(f"{_count(failing, 'check')} newly failing")
+    first = sum(1 for c in result.checks if c.became == "failing_first_checked")
+    if first:
+        parts.append(f"{_count(first, 'check')} failing the first year they apply")
     rewritten = [
         s for s in result.sections if s.diff and s.diff["sentences_rewritten"] + s.diff["sentences_added"]
     ]
     if rewritten:
-        parts.append(f"text of {len(rewritten)} section comparisons changed")
+        parts.append(f"text changed in {_count(len(rewritten), 'section comparison')}")
     return "; ".join(parts)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _year_reports(db, agency: str, from_year: int | None, to_year: int | None) -> list[YearReport]:
@@ -337,8 +344,12 @@ def _check_changes(db, a: YearReport, b: YearReport) -> list[CheckChange]:
     after = _check_status(db, b.report_id)
     out = []
     for check_id, row in sorted(after.items()):
-        if row["status"] == "fail" and before.get(check_id, {}).get("status") != "fail":
-            out.append(CheckChange(check_id, a.year, b.year, "newly_failing", row["severity"], row["detail"]))
+        was = before.get(check_id, {}).get("status")
+        if row["status"] == "fail" and was != "fail":
+            # A rule the year before did not apply to (another format version) fails for the first
+            # time it is checked: not the same news as a report that used to add up.
+            became = "newly_failing" if was in ("pass", "incomplete") else "failing_first_checked"
+            out.append(CheckChange(check_id, a.year, b.year, became, row["severity"], row["detail"]))
     for check_id, row in sorted(before.items()):
         if row["status"] == "fail" and after.get(check_id, {}).get("status") != "fail":
             detail = after.get(check_id, {}).get("detail") or f"{check_id} is not checked in {b.year}"
