@@ -88,13 +88,16 @@ def test_capture_link_replays_the_archived_pdf_byte_for_byte(site):
     assert hashlib.sha256(body).hexdigest() == payload_sha
 
 
-def test_archived_page_is_served_sandboxed(site):
+def replay(site, where: str) -> tuple[int, dict, bytes]:
+    """Fetch from the plugin the first archived capture that ``where`` (SQL over captures) picks."""
     url, data, _ = site
     with sqlite3.connect(data / "archive" / "index.sqlite") as conn:
-        (record_id,) = conn.execute(
-            "SELECT record_id FROM captures WHERE content_type LIKE 'text/html%' AND status = 200 LIMIT 1"
-        ).fetchone()
-    status, headers, _ = fetch(f"{url}/-/capture/{record_id.strip('<>').removeprefix('urn:uuid:')}")
+        (record_id,) = conn.execute(f"SELECT record_id FROM captures WHERE {where} LIMIT 1").fetchone()
+    return fetch(f"{url}/-/capture/{record_id.strip('<>').removeprefix('urn:uuid:')}")
+
+
+def test_archived_page_is_served_sandboxed(site):
+    status, headers, _ = replay(site, "content_type LIKE 'text/html%' AND status = 200")
     assert status == 200 and headers["Content-Security-Policy"] == "sandbox"
 
 
@@ -113,20 +116,12 @@ def test_a_name_matching_several_agencies_lists_them_instead_of_diffing_all(site
 
 
 def test_an_archived_404_page_is_replayed_as_a_404(site):
-    url, data, _ = site
-    with sqlite3.connect(data / "archive" / "index.sqlite") as conn:
-        (record_id,) = conn.execute("SELECT record_id FROM captures WHERE status = 404 LIMIT 1").fetchone()
-    status, headers, _ = fetch(f"{url}/-/capture/{record_id.strip('<>').removeprefix('urn:uuid:')}")
+    status, headers, _ = replay(site, "status = 404")
     assert status == 404 and headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_an_archived_pdf_is_not_sandboxed_so_browsers_show_it(site):
-    url, data, _ = site
-    with sqlite3.connect(data / "archive" / "index.sqlite") as conn:
-        (record_id,) = conn.execute(
-            "SELECT record_id FROM captures WHERE content_type = 'application/pdf' LIMIT 1"
-        ).fetchone()
-    status, headers, _ = fetch(f"{url}/-/capture/{record_id.strip('<>').removeprefix('urn:uuid:')}")
+    status, headers, _ = replay(site, "content_type = 'application/pdf'")
     assert status == 200 and "Content-Security-Policy" not in headers
 
 

@@ -146,27 +146,25 @@ def _reported(agency: dict, became: str) -> set[tuple[int, str]]:
 PAIRS = ((2020, 2021), (2021, 2022), (2022, 2023))
 
 
-def test_checks_newly_failing_are_those_that_fail_now_and_passed_the_year_before(report, extracted):
-    _, agency, _ = report
-    status = _check_statuses(extracted)
-    expected = {
+def _failing_now(status: dict, was: tuple) -> set[tuple[int, str]]:
+    """(year, check) failing in a year whose check had a status in ``was`` the year before."""
+    return {
         (b, check)
         for (year, check), st in status.items()
         for a, b in PAIRS
-        if year == b and st == "fail" and status.get((a, check)) in ("pass", "incomplete")
+        if year == b and st == "fail" and status.get((a, check)) in was
     }
+
+
+def test_checks_newly_failing_are_those_that_fail_now_and_passed_the_year_before(report, extracted):
+    _, agency, _ = report
+    expected = _failing_now(_check_statuses(extracted), was=("pass", "incomplete"))
     assert _reported(agency, "newly_failing") == expected and expected
 
 
 def test_a_check_failing_the_first_year_it_applies_is_not_called_newly_failing(report, extracted):
     _, agency, _ = report
-    status = _check_statuses(extracted)
-    expected = {
-        (b, check)
-        for (year, check), st in status.items()
-        for a, b in PAIRS
-        if year == b and st == "fail" and status.get((a, check)) in (None, "not_applicable")
-    }
+    expected = _failing_now(_check_statuses(extracted), was=(None, "not_applicable"))
     assert _reported(agency, "failing_first_checked") == expected
 
 
